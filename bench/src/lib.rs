@@ -1,0 +1,1 @@
+//! Head-to-head benchmarks (see BENCHMARKS.md).

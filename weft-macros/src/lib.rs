@@ -1,0 +1,1 @@
+//! Procedural macros of weft (placeholder until the macros land).

@@ -1,0 +1,20 @@
+//! weft: an asynchronous runtime for Rust with Tokio's API.
+//!
+//! weft runs futures on a work-stealing multi-thread scheduler or on the
+//! current thread, with a timer, an I/O driver and a blocking pool, behind the
+//! module paths, names and semantics of `tokio` 1.x: a Tokio program runs on
+//! weft by changing one line of its Cargo.toml
+//! (`tokio = { package = "weft", version = "0.1", features = ["full"] }`).
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
+#![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
+
+#[macro_use]
+mod macros;
+
+pub(crate) mod loom;
+pub mod runtime;
+pub mod task;
+#[cfg(feature = "sync")]
+pub mod sync;
+#[cfg(feature = "time")]
+pub mod time;

@@ -1,0 +1,1 @@
+//! Declarative macros: `select!`, `join!`, `try_join!`, `pin!`.

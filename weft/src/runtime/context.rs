@@ -1,0 +1,327 @@
+//! The per-thread runtime context.
+//!
+//! One thread-local holds everything weft needs to know about the thread it
+//! runs on:
+//!
+//! - `current`: the handle installed by [`Handle::enter`](super::Handle::enter)
+//!   or by a runtime thread, with a depth counter so that `EnterGuard`s dropped
+//!   out of order are caught;
+//! - `runtime`: whether the thread is driving a runtime (inside `block_on` or a
+//!   worker), which makes a nested `block_on` panic;
+//! - `scheduler`: the scheduler context of the thread that is running tasks
+//!   right now, so that a task woken on its own thread goes to the local queue;
+//! - `budget`: the coop budget of the current task poll;
+//! - `task_id`: the id of the task being polled, for `task::id()`;
+//! - `rng`: a cheap random source for `select!` and work stealing.
+
+use crate::runtime::scheduler;
+use crate::runtime::{TryCurrentError, TryCurrentErrorKind};
+use crate::task::coop::Budget;
+use crate::task::Id;
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
+use std::task::Waker;
+
+pub(crate) const CONTEXT_MISSING_ERROR: &str =
+    "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
+
+pub(crate) const THREAD_LOCAL_DESTROYED_ERROR: &str =
+    "The Tokio context thread-local variable has been destroyed.";
+
+/// Panic message of timers and I/O used after their runtime shut down.
+#[allow(dead_code)]
+pub(crate) const RUNTIME_SHUTTING_DOWN_ERROR: &str =
+    "A Tokio 1.x context was found, but it is being shutdown.";
+
+struct Context {
+    current: RefCell<Option<scheduler::Handle>>,
+    depth: Cell<usize>,
+    runtime: Cell<EnterRuntime>,
+    scheduler: Cell<*const scheduler::Context>,
+    budget: Cell<Budget>,
+    task_id: Cell<Option<Id>>,
+    rng: Cell<u64>,
+}
+
+thread_local! {
+    static CONTEXT: Context = const {
+        Context {
+            current: RefCell::new(None),
+            depth: Cell::new(0),
+            runtime: Cell::new(EnterRuntime::NotEntered),
+            scheduler: Cell::new(std::ptr::null()),
+            budget: Cell::new(Budget::unconstrained()),
+            task_id: Cell::new(None),
+            rng: Cell::new(0),
+        }
+    };
+}
+
+/// Whether this thread is driving a runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EnterRuntime {
+    /// Inside `block_on` or on a worker; `allow_block_in_place` is true on
+    /// multi-thread workers, where the core can be handed off.
+    Entered { allow_block_in_place: bool },
+    NotEntered,
+}
+
+impl EnterRuntime {
+    pub(crate) fn is_entered(self) -> bool {
+        matches!(self, EnterRuntime::Entered { .. })
+    }
+}
+
+// ---- current handle -------------------------------------------------------
+
+/// Calls `f` with the handle of the runtime this thread is in.
+pub(crate) fn with_current<R>(
+    f: impl FnOnce(&scheduler::Handle) -> R,
+) -> Result<R, TryCurrentError> {
+    match CONTEXT.try_with(|ctx| ctx.current.borrow().as_ref().map(f)) {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err(TryCurrentError::new(TryCurrentErrorKind::NoContext)),
+        Err(_) => Err(TryCurrentError::new(
+            TryCurrentErrorKind::ThreadLocalDestroyed,
+        )),
+    }
+}
+
+/// Restores the previously current handle when dropped.
+#[derive(Debug)]
+pub(crate) struct SetCurrentGuard {
+    prev: Option<scheduler::Handle>,
+    depth: usize,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Makes `handle` the current one until the guard is dropped. `None` if the
+/// thread-local is gone.
+pub(crate) fn try_set_current(handle: &scheduler::Handle) -> Option<SetCurrentGuard> {
+    CONTEXT
+        .try_with(|ctx| {
+            let prev = ctx.current.borrow_mut().replace(handle.clone());
+            let depth = ctx.depth.get() + 1;
+            ctx.depth.set(depth);
+            SetCurrentGuard {
+                prev,
+                depth,
+                _not_send: PhantomData,
+            }
+        })
+        .ok()
+}
+
+impl Drop for SetCurrentGuard {
+    fn drop(&mut self) {
+        let _ = CONTEXT.try_with(|ctx| {
+            let depth = ctx.depth.get();
+            if depth != self.depth {
+                if !std::thread::panicking() {
+                    panic!(
+                        "`EnterGuard` values dropped out of order. Guards returned by \
+                         `tokio::runtime::Handle::enter()` must be dropped in the reverse \
+                         order as they were acquired."
+                    );
+                }
+                return;
+            }
+            *ctx.current.borrow_mut() = self.prev.take();
+            ctx.depth.set(depth - 1);
+        });
+    }
+}
+
+// ---- entering a runtime ---------------------------------------------------
+
+/// Proof that this thread may block: it is not driving a runtime.
+#[derive(Debug)]
+pub(crate) struct BlockingRegionGuard {
+    _not_send: PhantomData<*const ()>,
+}
+
+impl BlockingRegionGuard {
+    /// Blocks the thread on `future`.
+    pub(crate) fn block_on<F: std::future::Future>(&mut self, future: F) -> F::Output {
+        crate::runtime::park::block_on_thread(future)
+    }
+}
+
+/// Marks the thread as driving the runtime of `handle` for the duration of
+/// `f`, with `handle` current. Panics with Tokio's message if the thread is
+/// already driving one.
+#[track_caller]
+pub(crate) fn enter_runtime<R>(
+    handle: &scheduler::Handle,
+    allow_block_in_place: bool,
+    f: impl FnOnce(&mut BlockingRegionGuard) -> R,
+) -> R {
+    struct Reset {
+        _current: SetCurrentGuard,
+    }
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CONTEXT.with(|ctx| ctx.runtime.set(EnterRuntime::NotEntered));
+        }
+    }
+
+    let entered = CONTEXT.with(|ctx| {
+        if ctx.runtime.get().is_entered() {
+            return false;
+        }
+        ctx.runtime
+            .set(EnterRuntime::Entered { allow_block_in_place });
+        if ctx.rng.get() == 0 {
+            ctx.rng.set(seed());
+        }
+        true
+    });
+    if !entered {
+        panic!(
+            "Cannot start a runtime from within a runtime. This happens \
+             because a function (like `block_on`) attempted to block the \
+             current thread while the thread is being used to drive \
+             asynchronous tasks. If you are in an async function, use \
+             `.await` on the future instead of blocking on it."
+        );
+    }
+    let _reset = Reset {
+        _current: try_set_current(handle).expect(THREAD_LOCAL_DESTROYED_ERROR),
+    };
+    f(&mut BlockingRegionGuard {
+        _not_send: PhantomData,
+    })
+}
+
+/// Whether this thread drives a runtime right now.
+pub(crate) fn current_enter_context() -> EnterRuntime {
+    CONTEXT
+        .try_with(|ctx| ctx.runtime.get())
+        .unwrap_or(EnterRuntime::NotEntered)
+}
+
+/// `Some` when blocking is allowed on this thread (it drives no runtime).
+pub(crate) fn try_enter_blocking_region() -> Option<BlockingRegionGuard> {
+    CONTEXT
+        .try_with(|ctx| {
+            if ctx.runtime.get().is_entered() {
+                None
+            } else {
+                Some(BlockingRegionGuard {
+                    _not_send: PhantomData,
+                })
+            }
+        })
+        .unwrap_or(Some(BlockingRegionGuard {
+            _not_send: PhantomData,
+        }))
+}
+
+/// Runs `f` as if the thread were not driving a runtime (`block_in_place`),
+/// restoring the previous state afterwards.
+#[allow(dead_code)]
+pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(EnterRuntime);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CONTEXT.with(|ctx| ctx.runtime.set(self.0));
+        }
+    }
+    let prev = CONTEXT.with(|ctx| ctx.runtime.replace(EnterRuntime::NotEntered));
+    let _reset = Reset(prev);
+    f()
+}
+
+// ---- scheduler context ----------------------------------------------------
+
+/// Installs `cx` as the running scheduler of this thread while `f` runs.
+pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
+    struct Reset(*const scheduler::Context);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CONTEXT.with(|ctx| ctx.scheduler.set(self.0));
+        }
+    }
+    let prev = CONTEXT.with(|ctx| ctx.scheduler.replace(cx as *const _));
+    let _reset = Reset(prev);
+    f()
+}
+
+/// Calls `f` with the scheduler context running on this thread, if any.
+pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R) -> R {
+    let ptr = CONTEXT
+        .try_with(|ctx| ctx.scheduler.get())
+        .unwrap_or(std::ptr::null());
+    // SAFETY: the pointer is set only by `set_scheduler`, which resets it
+    // before the context it points to goes out of scope, so a non-null
+    // pointer refers to a live `scheduler::Context` on this thread's stack.
+    f(unsafe { ptr.as_ref() })
+}
+
+/// Wakes `waker` after the scheduler has polled its driver (yield_now, spent
+/// budget), or at once when no scheduler runs on this thread.
+pub(crate) fn defer(waker: &Waker) {
+    with_scheduler(|cx| match cx {
+        Some(cx) => cx.defer(waker),
+        None => waker.wake_by_ref(),
+    })
+}
+
+// ---- budget ---------------------------------------------------------------
+
+/// The budget of the current poll; `None` if the thread-local is gone.
+#[inline]
+pub(crate) fn budget() -> Option<Budget> {
+    CONTEXT.try_with(|ctx| ctx.budget.get()).ok()
+}
+
+#[inline]
+pub(crate) fn set_budget(budget: Budget) {
+    let _ = CONTEXT.try_with(|ctx| ctx.budget.set(budget));
+}
+
+/// Sets the budget, returning the previous one.
+#[inline]
+pub(crate) fn replace_budget(budget: Budget) -> Option<Budget> {
+    CONTEXT.try_with(|ctx| ctx.budget.replace(budget)).ok()
+}
+
+// ---- current task id ------------------------------------------------------
+
+/// Sets the id of the task being polled, returning the previous one.
+#[inline]
+pub(crate) fn set_current_task_id(id: Option<Id>) -> Option<Id> {
+    CONTEXT.try_with(|ctx| ctx.task_id.replace(id)).unwrap_or(None)
+}
+
+#[inline]
+pub(crate) fn current_task_id() -> Option<Id> {
+    CONTEXT.try_with(|ctx| ctx.task_id.get()).unwrap_or(None)
+}
+
+// ---- random numbers -------------------------------------------------------
+
+fn seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_usize(&h as *const _ as usize);
+    h.finish() | 1
+}
+
+/// A random number in `0..n` (xorshift64*, per thread; not for cryptography).
+pub(crate) fn thread_rng_n(n: u32) -> u32 {
+    CONTEXT
+        .try_with(|ctx| {
+            let mut x = ctx.rng.get();
+            if x == 0 {
+                x = seed();
+            }
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            ctx.rng.set(x);
+            let r = x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 32;
+            ((r * u64::from(n)) >> 32) as u32
+        })
+        .unwrap_or(0)
+}

@@ -1,0 +1,158 @@
+//! The driver stack a parked thread sleeps in: time, then I/O, then the thread parker.
+//!
+//! ```text
+//! Driver ── TimeLayer ── IoStack ── ParkThread
+//!             │             └─ (I/O driver: mio::Poll, with the I/O issue)
+//!             └─ timing wheel: fires due timers, bounds the sleep by the next deadline
+//! ```
+//!
+//! A scheduler owns one `Driver` and parks in it when it has nothing to run;
+//! any thread wakes it through the shared [`Handle::unpark`]. Layers that are
+//! not enabled are skipped entirely, so a runtime without timers parks
+//! straight on the thread parker.
+//!
+//! Only the thread that holds the `Driver` may call `park`; on a multi-thread
+//! runtime the workers pass it between them (one sleeps in it, the rest on
+//! their own parkers).
+
+use crate::runtime::park::{ParkThread, UnparkThread};
+use std::io;
+use std::time::Duration;
+
+#[cfg(feature = "time")]
+use crate::runtime::time;
+
+/// What to build (from the runtime `Builder`).
+#[derive(Clone, Debug)]
+pub(crate) struct Cfg {
+    #[allow(dead_code)]
+    pub(crate) enable_io: bool,
+    pub(crate) enable_time: bool,
+    pub(crate) enable_pause_time: bool,
+    pub(crate) start_paused: bool,
+}
+
+/// The sleeping side, held by the one thread that may park in it.
+#[derive(Debug)]
+pub(crate) struct Driver {
+    inner: TimeLayer,
+}
+
+/// Shared with every thread: wakes the driver and reaches its resources.
+#[derive(Debug)]
+pub(crate) struct Handle {
+    unpark: UnparkThread,
+    /// The timer, `None` unless `enable_time` was set.
+    #[cfg(feature = "time")]
+    pub(crate) time: Option<time::Handle>,
+    /// The runtime's clock (pausable with test-util); present even without timers.
+    #[cfg(feature = "time")]
+    pub(crate) clock: time::Clock,
+}
+
+#[derive(Debug)]
+enum TimeLayer {
+    #[cfg(feature = "time")]
+    Enabled(time::Driver),
+    Disabled(IoStack),
+}
+
+/// The layer under the timer. I/O plugs in here.
+#[derive(Debug)]
+pub(crate) struct IoStack {
+    park: ParkThread,
+}
+
+impl IoStack {
+    pub(crate) fn park(&mut self) {
+        self.park.park();
+    }
+
+    pub(crate) fn park_timeout(&mut self, duration: Duration) {
+        self.park.park_timeout(duration);
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn shutdown(&mut self) {}
+}
+
+impl Driver {
+    pub(crate) fn new(cfg: &Cfg) -> io::Result<(Driver, Handle)> {
+        let park = ParkThread::new();
+        let unpark = park.unpark();
+        let io = IoStack { park };
+
+        #[cfg(feature = "time")]
+        {
+            let clock = time::Clock::new(cfg.enable_pause_time, cfg.start_paused);
+            let (inner, time_handle) = if cfg.enable_time {
+                let (driver, handle) = time::Driver::new(io, &clock);
+                (TimeLayer::Enabled(driver), Some(handle))
+            } else {
+                (TimeLayer::Disabled(io), None)
+            };
+            Ok((
+                Driver { inner },
+                Handle {
+                    unpark,
+                    time: time_handle,
+                    clock,
+                },
+            ))
+        }
+        #[cfg(not(feature = "time"))]
+        {
+            let _ = cfg;
+            Ok((
+                Driver {
+                    inner: TimeLayer::Disabled(io),
+                },
+                Handle { unpark },
+            ))
+        }
+    }
+
+    /// Sleeps until woken through the handle or until the next timer is due.
+    pub(crate) fn park(&mut self, handle: &Handle) {
+        match &mut self.inner {
+            #[cfg(feature = "time")]
+            TimeLayer::Enabled(driver) => driver.park(handle),
+            TimeLayer::Disabled(io) => {
+                let _ = handle;
+                io.park()
+            }
+        }
+    }
+
+    /// Like `park`, but returns after `duration` at the latest. A zero duration
+    /// polls the drivers (fires due timers, reads I/O events) without sleeping.
+    pub(crate) fn park_timeout(&mut self, handle: &Handle, duration: Duration) {
+        match &mut self.inner {
+            #[cfg(feature = "time")]
+            TimeLayer::Enabled(driver) => driver.park_timeout(handle, duration),
+            TimeLayer::Disabled(io) => {
+                let _ = handle;
+                io.park_timeout(duration)
+            }
+        }
+    }
+
+    /// Fires every timer with a shutdown error and releases I/O resources.
+    pub(crate) fn shutdown(&mut self, handle: &Handle) {
+        match &mut self.inner {
+            #[cfg(feature = "time")]
+            TimeLayer::Enabled(driver) => driver.shutdown(handle),
+            TimeLayer::Disabled(io) => {
+                let _ = handle;
+                io.shutdown()
+            }
+        }
+    }
+}
+
+impl Handle {
+    /// Wakes the thread parked in the driver (or makes its next park return).
+    pub(crate) fn unpark(&self) {
+        self.unpark.unpark();
+    }
+}

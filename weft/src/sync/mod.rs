@@ -1,0 +1,6 @@
+//! Synchronization primitives for use in asynchronous contexts: channels
+//! (`oneshot`, `mpsc`, `broadcast`, `watch`) and locks (`Mutex`, `RwLock`,
+//! `Semaphore`, `Notify`, `Barrier`, `OnceCell`, `SetOnce`).
+//!
+//! Every primitive consumes cooperative budget (see [`crate::task::coop`]) and
+//! is cancel safe as Tokio documents it.
