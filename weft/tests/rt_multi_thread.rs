@@ -20,14 +20,19 @@ fn panic_msg(err: &Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = err.downcast_ref::<String>() {
         return s.clone();
     }
-    err.downcast_ref::<&str>().map(|s| s.to_string()).unwrap_or_default()
+    err.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
 }
 
 #[test]
 fn runtime_new_is_multi_thread() {
     let rt = Runtime::new().unwrap();
     assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
-    assert_eq!(rt.block_on(async { weft::spawn(async { 1 }).await.unwrap() }), 1);
+    assert_eq!(
+        rt.block_on(async { weft::spawn(async { 1 }).await.unwrap() }),
+        1
+    );
 }
 
 #[test]
@@ -176,7 +181,10 @@ fn panicking_task_does_not_take_a_worker_down() {
     let rt = rt(2);
     rt.block_on(async {
         for _ in 0..10 {
-            assert!(weft::spawn(async { panic!("boom") }).await.unwrap_err().is_panic());
+            assert!(weft::spawn(async { panic!("boom") })
+                .await
+                .unwrap_err()
+                .is_panic());
         }
         let joins: Vec<_> = (0..100).map(|i| weft::spawn(async move { i })).collect();
         let mut sum = 0;
@@ -287,12 +295,16 @@ fn shutdown_timeout_returns_while_blocking_task_runs() {
 #[test]
 fn thread_hooks_and_names() {
     let started = Arc::new(AtomicUsize::new(0));
-    let s = started.clone();
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let (s, st) = (started.clone(), stopped.clone());
     let rt = Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("weft-test-worker")
         .on_thread_start(move || {
             s.fetch_add(1, Ordering::SeqCst);
+        })
+        .on_thread_stop(move || {
+            st.fetch_add(1, Ordering::SeqCst);
         })
         .build()
         .unwrap();
@@ -302,6 +314,11 @@ fn thread_hooks_and_names() {
             .unwrap()
     });
     assert_eq!(name.as_deref(), Some("weft-test-worker"));
-    assert!(started.load(Ordering::SeqCst) >= 2);
     assert_eq!(rt.metrics().num_workers(), 2);
+    drop(rt); // waits for every runtime thread to exit
+    assert!(started.load(Ordering::SeqCst) >= 2);
+    assert_eq!(
+        started.load(Ordering::SeqCst),
+        stopped.load(Ordering::SeqCst)
+    );
 }

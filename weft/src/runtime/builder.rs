@@ -1,6 +1,5 @@
 //! `Builder`: configures and builds a `Runtime`.
 
-use crate::loom::sync::Arc;
 use crate::runtime::blocking::{self, pool::Callback, pool::ThreadNameFn, BlockingPool};
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
@@ -245,7 +244,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.after_start = Some(Arc::new(f));
+        self.after_start = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -262,7 +261,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.before_stop = Some(Arc::new(f));
+        self.before_stop = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -279,7 +278,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.before_park = Some(Arc::new(f));
+        self.before_park = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -296,7 +295,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.after_unpark = Some(Arc::new(f));
+        self.after_unpark = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -516,9 +515,7 @@ fn default_worker_threads() -> usize {
     if let Ok(s) = std::env::var("TOKIO_WORKER_THREADS") {
         match s.parse::<usize>() {
             Ok(n) if n > 0 => return n,
-            _ => panic!(
-                "\"TOKIO_WORKER_THREADS\" must be usize, error: {s:?}, value: {s}"
-            ),
+            _ => panic!("\"TOKIO_WORKER_THREADS\" must be usize, error: {s:?}, value: {s}"),
         }
     }
     std::thread::available_parallelism().map_or(1, usize::from)

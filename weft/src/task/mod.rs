@@ -25,6 +25,11 @@ mod state;
 mod waker;
 mod yield_now;
 
+#[cfg(all(test, loom))]
+mod loom_tests;
+#[cfg(test)]
+pub(crate) mod test_sched;
+
 pub use abort_handle::AbortHandle;
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use error::JoinError;

@@ -23,8 +23,8 @@ use std::fmt;
 use std::panic::Location;
 use std::time::{Duration, Instant};
 
-pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
-pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
+pub(crate) type Callback = std::sync::Arc<dyn Fn() + Send + Sync>;
+pub(crate) type ThreadNameFn = std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
 /// Owned by the runtime; shutting it down waits for the threads.
 pub(crate) struct BlockingPool {

@@ -226,7 +226,7 @@ impl CoreGuard<'_> {
     fn block_on<F: Future>(self, mut future: Pin<&mut F>) -> F::Output {
         self.enter(|mut core, cx| {
             let handle = cx.handle.clone();
-            let waker = handle.block_on_waker();
+            let waker = Handle::block_on_waker(&handle);
             let mut task_cx = std::task::Context::from_waker(&waker);
             // The first poll happens at once.
             handle.woken.store(true, SeqCst);
@@ -371,8 +371,8 @@ impl Handle {
         }
     }
 
-    fn block_on_waker(self: &Arc<Handle>) -> Waker {
-        let ptr = Arc::into_raw(self.clone()).cast::<()>();
+    fn block_on_waker(me: &Arc<Handle>) -> Waker {
+        let ptr = Arc::into_raw(me.clone()).cast::<()>();
         // SAFETY: the vtable below treats the pointer as an `Arc<Handle>`
         // reference and keeps the count balanced.
         unsafe { Waker::from_raw(RawWaker::new(ptr, &BLOCK_ON_WAKER_VTABLE)) }

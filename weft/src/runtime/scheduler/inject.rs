@@ -104,7 +104,8 @@ impl<S: Schedule> Inject<S> {
             }
             q.tail = Some(ptr);
         }
-        self.len.store(self.len.load(Ordering::Relaxed) + n, Ordering::Release);
+        self.len
+            .store(self.len.load(Ordering::Relaxed) + n, Ordering::Release);
     }
 
     pub(crate) fn pop(&self) -> Option<Notified<S>> {

@@ -30,10 +30,15 @@
 //!    shuts the driver down. Worker threads are blocking-pool threads, so
 //!    the runtime's drop waits for them through the pool.
 
+#![cfg_attr(not(feature = "rt-multi-thread"), allow(dead_code))]
+
 mod idle;
 mod park;
 mod queue;
 mod worker;
+
+#[cfg(all(test, loom))]
+mod notify_loom_tests;
 
 pub(crate) use worker::{block_in_place, Context};
 
@@ -98,7 +103,7 @@ impl MultiThread {
                 steal,
                 unpark: park.unparker(),
             });
-            cores.push(worker::Core::new(run_queue, park, &config));
+            cores.push(worker::Core::new(run_queue, park, &config, size));
         }
         let handle = Arc::new(Handle {
             shared: Shared {
@@ -167,7 +172,7 @@ impl Handle {
     {
         let (task, notified, join) = task::new_task(future, me.clone(), id, location);
         if let Some(notified) = me.shared.owned.bind(task, notified) {
-            me.schedule_task(notified, false);
+            worker::schedule(me, notified, false);
         }
         join
     }
@@ -179,10 +184,6 @@ impl Handle {
                 remote.unpark.unpark(&self.driver);
             }
         }
-    }
-
-    fn schedule_task(self: &Arc<Self>, task: Notified<Arc<Handle>>, is_yield: bool) {
-        worker::schedule(self, task, is_yield);
     }
 
     fn push_remote_task(&self, task: Notified<Arc<Handle>>) {
@@ -232,11 +233,11 @@ impl Schedule for Arc<Handle> {
     }
 
     fn schedule(&self, task: Notified<Self>) {
-        self.schedule_task(task, false);
+        worker::schedule(self, task, false);
     }
 
     fn yield_now(&self, task: Notified<Self>) {
-        self.schedule_task(task, true);
+        worker::schedule(self, task, true);
     }
 }
 

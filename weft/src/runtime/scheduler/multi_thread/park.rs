@@ -78,6 +78,11 @@ impl Parker {
         self.inner.park(handle);
     }
 
+    /// Sleeps until unparked or until `timeout` passed.
+    pub(crate) fn park_timeout(&mut self, handle: &driver::Handle, timeout: Duration) {
+        self.inner.park_timeout(handle, timeout);
+    }
+
     /// Polls the driver without sleeping, if no other worker holds it.
     pub(crate) fn park_zero(&mut self, handle: &driver::Handle) {
         if let Some(mut driver) = self.inner.shared.driver.try_lock() {
@@ -85,7 +90,10 @@ impl Parker {
         }
         // A notification that arrived meanwhile is consumed: the caller is
         // awake and about to look for work anyway.
-        let _ = self.inner.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst);
+        let _ = self
+            .inner
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst);
     }
 }
 
@@ -121,6 +129,36 @@ impl Inner {
         } else {
             self.park_condvar();
         }
+    }
+
+    fn park_timeout(&self, handle: &driver::Handle, timeout: Duration) {
+        if self
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+        if let Some(mut driver) = self.shared.driver.try_lock() {
+            if self
+                .state
+                .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+                .is_ok()
+            {
+                driver.park_timeout(handle, timeout);
+            }
+        } else {
+            let guard = self.mutex.lock();
+            if self
+                .state
+                .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+                .is_ok()
+            {
+                drop(sync::wait_timeout(&self.condvar, guard, timeout));
+            }
+        }
+        // Timed out, notified or woken spuriously: the caller re-checks.
+        self.state.swap(EMPTY, SeqCst);
     }
 
     fn park_condvar(&self) {

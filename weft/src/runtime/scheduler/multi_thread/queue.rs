@@ -21,13 +21,20 @@
 //!
 //! Indices are u32 and wrap; slot = index & MASK. `tail - steal <= CAPACITY`
 //! always holds.
+//!
+//! The LIFO slot lives here too, as one atomic pointer: the owner swaps tasks
+//! in and out of it; a thief takes it only from a worker that looks stuck
+//! (its `polls` counter did not move between two visits of the thief), so
+//! the task a blocked worker woke last is not stranded behind it, while a
+//! busy worker keeps its message-passing partner hot in cache.
 
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::atomic::{AtomicU32, AtomicU64, Ordering::*};
+use crate::loom::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering::*};
 use crate::loom::sync::Arc;
 use crate::runtime::scheduler::inject::Inject;
-use crate::task::{Notified, Schedule};
+use crate::task::{Header, Notified, Schedule};
 use std::mem::MaybeUninit;
+use std::ptr::{self, NonNull};
 
 /// Ring capacity. Small under loom so that the model reaches "full" quickly.
 #[cfg(not(loom))]
@@ -39,6 +46,10 @@ const MASK: usize = CAPACITY - 1;
 struct Ring<S: 'static> {
     head: AtomicU64,
     tail: AtomicU32,
+    /// The LIFO slot: null or a task whose `Notified` reference it owns.
+    lifo: AtomicPtr<Header>,
+    /// Task polls started by the owner (written only by the owner).
+    polls: AtomicU32,
     slots: Box<[UnsafeCell<MaybeUninit<Notified<S>>>]>,
 }
 
@@ -75,6 +86,8 @@ pub(crate) fn local<S: Schedule>() -> (Steal<S>, Local<S>) {
     let ring = Arc::new(Ring {
         head: AtomicU64::new(0),
         tail: AtomicU32::new(0),
+        lifo: AtomicPtr::new(ptr::null_mut()),
+        polls: AtomicU32::new(0),
         slots,
     });
     (Steal(ring.clone()), Local { ring })
@@ -93,6 +106,29 @@ impl<S: Schedule> Local<S> {
         self.len() == 0
     }
 
+    /// Puts `task` in the LIFO slot, returning the task it displaced.
+    pub(crate) fn set_lifo(&mut self, task: Notified<S>) -> Option<Notified<S>> {
+        let new = task.into_raw().header_ptr().as_ptr();
+        let prev = self.ring.lifo.swap(new, AcqRel);
+        // SAFETY: a non-null slot value owns a `Notified` reference (moved in
+        // by a previous `set_lifo`), now handed to the caller.
+        NonNull::new(prev).map(|p| unsafe { Notified::from_raw(p) })
+    }
+
+    pub(crate) fn take_lifo(&mut self) -> Option<Notified<S>> {
+        take_lifo(&self.ring)
+    }
+
+    pub(crate) fn has_lifo(&self) -> bool {
+        !self.ring.lifo.load(Relaxed).is_null()
+    }
+
+    /// Records that the owner starts polling a task (the thieves' progress signal).
+    pub(crate) fn count_poll(&self) {
+        let polls = self.ring.polls.load(Relaxed);
+        self.ring.polls.store(polls.wrapping_add(1), Relaxed);
+    }
+
     /// Free slots (the owner may push this many without overflowing).
     pub(crate) fn remaining_slots(&self) -> usize {
         let (steal, _) = unpack(self.ring.head.load(Acquire));
@@ -108,8 +144,7 @@ impl<S: Schedule> Local<S> {
             let tail = self.ring.tail.load(Relaxed);
             if (tail.wrapping_sub(steal) as usize) < CAPACITY {
                 // SAFETY: rule 1: slot `tail` is outside [steal, tail), so free.
-                self.ring.slots[tail as usize & MASK]
-                    .with_mut(|p| unsafe { (*p).write(task) });
+                self.ring.slots[tail as usize & MASK].with_mut(|p| unsafe { (*p).write(task) });
                 self.ring.tail.store(tail.wrapping_add(1), Release);
                 return;
             }
@@ -172,11 +207,7 @@ impl<S: Schedule> Local<S> {
             } else {
                 pack(steal, next_real)
             };
-            match self
-                .ring
-                .head
-                .compare_exchange(head, next, AcqRel, Acquire)
-            {
+            match self.ring.head.compare_exchange(head, next, AcqRel, Acquire) {
                 Ok(_) => break real as usize & MASK,
                 Err(actual) => head = actual,
             }
@@ -186,8 +217,18 @@ impl<S: Schedule> Local<S> {
     }
 }
 
+fn take_lifo<S: 'static>(ring: &Ring<S>) -> Option<Notified<S>> {
+    if ring.lifo.load(Relaxed).is_null() {
+        return None;
+    }
+    let prev = ring.lifo.swap(ptr::null_mut(), AcqRel);
+    // SAFETY: the swap moved the slot's `Notified` reference to us alone.
+    NonNull::new(prev).map(|p| unsafe { Notified::from_raw(p) })
+}
+
 impl<S: 'static> Drop for Local<S> {
     fn drop(&mut self) {
+        drop(take_lifo(&self.ring));
         if !std::thread::panicking() {
             let (_, real) = unpack(self.ring.head.load(Acquire));
             let tail = self.ring.tail.load(Acquire);
@@ -201,6 +242,25 @@ impl<S: Schedule> Steal<S> {
         let (_, real) = unpack(self.0.head.load(Acquire));
         let tail = self.0.tail.load(Acquire);
         real == tail
+    }
+
+    /// Takes the victim's LIFO task if the victim made no progress since
+    /// the thief's last visit (`seen` holds the poll count seen then).
+    pub(crate) fn steal_lifo_if_stuck(&self, seen: &mut u32) -> Option<Notified<S>> {
+        let polls = self.0.polls.load(Relaxed);
+        if self.0.lifo.load(Relaxed).is_null() {
+            *seen = polls.wrapping_sub(1);
+            return None;
+        }
+        if std::mem::replace(seen, polls) != polls {
+            return None; // progressing: leave the task to its owner
+        }
+        take_lifo(&self.0)
+    }
+
+    /// Whether the victim holds a LIFO task (a thief may need to come back).
+    pub(crate) fn has_lifo(&self) -> bool {
+        !self.0.lifo.load(Relaxed).is_null()
     }
 
     /// Steals half of this queue into `dst` (the thief's own local queue,
@@ -283,4 +343,5 @@ impl<S: 'static> Clone for Steal<S> {
 }
 
 #[cfg(all(test, loom))]
+#[path = "queue_loom_tests.rs"]
 mod loom_tests;

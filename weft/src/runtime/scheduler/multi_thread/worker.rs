@@ -22,6 +22,10 @@ use std::time::Duration;
 /// rest of the tick: two tasks pinging each other must not starve the queue.
 const MAX_LIFO_POLLS_PER_TICK: usize = 3;
 
+/// How long an idle worker sleeps before checking whether a busy worker's
+/// LIFO task is stuck behind a blocking poll (see `queue.rs`).
+const LIFO_RESCUE_INTERVAL: Duration = Duration::from_millis(1);
+
 pub(super) struct Worker {
     handle: Arc<Handle>,
     index: usize,
@@ -31,7 +35,6 @@ pub(super) struct Worker {
 
 pub(super) struct Core {
     tick: u32,
-    lifo_slot: Option<Notified<Arc<Handle>>>,
     lifo_enabled: bool,
     run_queue: Local<Arc<Handle>>,
     is_searching: bool,
@@ -40,6 +43,8 @@ pub(super) struct Core {
     rand: u64,
     global_queue_interval: u32,
     event_interval: u32,
+    /// Per sibling: its poll count when this worker last saw its LIFO slot full.
+    seen_polls: Vec<u32>,
 }
 
 /// The scheduler context of a worker thread.
@@ -66,10 +71,14 @@ impl Worker {
 }
 
 impl Core {
-    pub(super) fn new(run_queue: Local<Arc<Handle>>, park: Parker, config: &Config) -> Box<Core> {
+    pub(super) fn new(
+        run_queue: Local<Arc<Handle>>,
+        park: Parker,
+        config: &Config,
+        num_workers: usize,
+    ) -> Box<Core> {
         Box::new(Core {
             tick: 0,
-            lifo_slot: None,
             lifo_enabled: !config.disable_lifo_slot,
             run_queue,
             is_searching: false,
@@ -78,6 +87,7 @@ impl Core {
             rand: context::thread_rng_n(u32::MAX) as u64 | 1,
             global_queue_interval: config.global_queue_interval,
             event_interval: config.event_interval,
+            seen_polls: vec![u32::MAX; num_workers],
         })
     }
 
@@ -120,7 +130,7 @@ impl Core {
     }
 
     fn next_local_task(&mut self) -> Option<Notified<Arc<Handle>>> {
-        self.lifo_slot.take().or_else(|| self.run_queue.pop())
+        self.run_queue.take_lifo().or_else(|| self.run_queue.pop())
     }
 
     /// Tries to steal from siblings, then the inject queue (protocol step 2).
@@ -137,6 +147,12 @@ impl Core {
                 continue;
             }
             if let Some(task) = remotes[i].steal.steal_into(&mut self.run_queue) {
+                return Some(task);
+            }
+            if let Some(task) = remotes[i]
+                .steal
+                .steal_lifo_if_stuck(&mut self.seen_polls[i])
+            {
                 return Some(task);
             }
         }
@@ -161,7 +177,7 @@ impl Core {
     }
 
     fn has_tasks(&self) -> bool {
-        self.lifo_slot.is_some() || !self.run_queue.is_empty()
+        self.run_queue.has_lifo() || !self.run_queue.is_empty()
     }
 
     /// Whether this worker holds work another could run: then wake one.
@@ -169,7 +185,7 @@ impl Core {
         if self.is_searching {
             return false;
         }
-        usize::from(self.lifo_slot.is_some()) + self.run_queue.len() > 1
+        usize::from(self.run_queue.has_lifo()) + self.run_queue.len() > 1
     }
 
     /// `false` if the worker has work and must not park (protocol step 3).
@@ -213,7 +229,11 @@ impl Core {
 
     /// Shutdown step 2: cancel tasks of the owned list.
     fn pre_shutdown(&mut self, worker: &Worker) {
-        worker.handle.shared.owned.close_and_shutdown_all_from(worker.index);
+        worker
+            .handle
+            .shared
+            .owned
+            .close_and_shutdown_all_from(worker.index);
     }
 
     /// Shutdown step 3, for each core.
@@ -283,6 +303,7 @@ impl Context {
         core.lifo_enabled = !self.worker.handle.config.disable_lifo_slot;
         *self.core.borrow_mut() = Some(core);
         coop::budget(|| {
+            self.count_poll();
             task.run();
             let mut lifo_polls = 0;
             loop {
@@ -290,7 +311,7 @@ impl Context {
                 let Some(mut core) = self.core.borrow_mut().take() else {
                     return Err(());
                 };
-                let Some(task) = core.lifo_slot.take() else {
+                let Some(task) = core.run_queue.take_lifo() else {
                     return Ok(core);
                 };
                 if !coop::has_budget_remaining() {
@@ -302,10 +323,17 @@ impl Context {
                 if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
                     core.lifo_enabled = false;
                 }
+                core.run_queue.count_poll();
                 *self.core.borrow_mut() = Some(core);
                 task.run();
             }
         })
+    }
+
+    fn count_poll(&self) {
+        if let Some(core) = self.core.borrow().as_ref() {
+            core.run_queue.count_poll();
+        }
     }
 
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
@@ -315,9 +343,16 @@ impl Context {
         }
         if core.transition_to_parked(&self.worker) {
             while !core.is_shutdown {
-                core = self.park_timeout(core, None);
+                let rescue = self.worker.handle.lifo_waiting_elsewhere(self.worker.index);
+                core = self.park_timeout(core, rescue.then_some(LIFO_RESCUE_INTERVAL));
                 core.maintenance(&self.worker);
                 if core.transition_from_parked(&self.worker) {
+                    break;
+                }
+                if rescue {
+                    // Go look whether that LIFO task is stuck behind a blocked worker.
+                    let idle = &self.worker.handle.shared.idle;
+                    core.is_searching = !idle.unpark_worker_by_id(self.worker.index);
                     break;
                 }
             }
@@ -334,7 +369,8 @@ impl Context {
         *self.core.borrow_mut() = Some(core);
         let handle = &self.worker.handle;
         match duration {
-            Some(_) => park.park_zero(&handle.driver),
+            Some(Duration::ZERO) => park.park_zero(&handle.driver),
+            Some(timeout) => park.park_timeout(&handle.driver, timeout),
             None => park.park(&handle.driver),
         }
         self.defer.wake();
@@ -374,7 +410,7 @@ pub(super) fn schedule(handle: &Arc<Handle>, task: Notified<Arc<Handle>>, is_yie
             core.run_queue.push_back_or_overflow(task, inject);
             true
         } else {
-            let prev = core.lifo_slot.replace(task);
+            let prev = core.run_queue.set_lifo(task);
             match prev {
                 Some(prev) => {
                     core.run_queue.push_back_or_overflow(prev, inject);
@@ -397,6 +433,15 @@ pub(super) fn schedule(handle: &Arc<Handle>, task: Notified<Arc<Handle>>, is_yie
 }
 
 impl Handle {
+    /// Whether a worker other than `me` holds a LIFO task (see LIFO_RESCUE_INTERVAL).
+    fn lifo_waiting_elsewhere(&self, me: usize) -> bool {
+        self.shared
+            .remotes
+            .iter()
+            .enumerate()
+            .any(|(i, r)| i != me && r.steal.has_lifo())
+    }
+
     /// Shutdown step 3.
     fn shutdown_core(&self, core: Box<Core>) {
         let mut cores = self.shared.shutdown_cores.lock();
@@ -460,7 +505,7 @@ where
                     return Ok(());
                 };
                 // The LIFO slot cannot be stolen: move it where others can reach it.
-                if let Some(task) = core.lifo_slot.take() {
+                if let Some(task) = core.run_queue.take_lifo() {
                     core.run_queue
                         .push_back_or_overflow(task, cx.worker.inject());
                 }
@@ -472,9 +517,12 @@ where
                     .spawn_mandatory(&rt, move || run(worker));
                 Ok(())
             }
-            (EnterRuntime::Entered {
-                allow_block_in_place,
-            }, None) => {
+            (
+                EnterRuntime::Entered {
+                    allow_block_in_place,
+                },
+                None,
+            ) => {
                 if allow_block_in_place {
                     had_entered = true;
                     Ok(())
