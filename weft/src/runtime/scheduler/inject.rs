@@ -84,15 +84,16 @@ impl<S: Schedule> Inject<S> {
     }
 
     /// Pushes several tasks under one lock (a local queue overflowing).
-    pub(crate) fn push_batch(&self, tasks: Vec<Notified<S>>) {
+    pub(crate) fn push_batch(&self, tasks: impl Iterator<Item = Notified<S>>) {
         let mut q = self.queue.lock();
         if q.closed {
             drop(q);
-            drop(tasks);
+            tasks.for_each(drop);
             return;
         }
-        let n = tasks.len();
+        let mut n = 0;
         for task in tasks {
+            n += 1;
             let ptr = task.into_raw().header_ptr();
             // SAFETY: as in `push`.
             unsafe {

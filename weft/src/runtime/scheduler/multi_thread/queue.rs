@@ -180,15 +180,15 @@ impl<S: Schedule> Local<S> {
         {
             return Err(task);
         }
-        let mut batch = Vec::with_capacity(HALF as usize + 1);
-        for i in 0..HALF {
+        let ring = &self.ring;
+        let claimed_tasks = (0..HALF).map(|i| {
             let idx = head.wrapping_add(i) as usize & MASK;
             // SAFETY: the CAS moved these slots out of [steal, tail): they
             // are ours alone and hold initialised tasks.
-            batch.push(self.ring.slots[idx].with(|p| unsafe { (*p).assume_init_read() }));
-        }
-        batch.push(task);
-        inject.push_batch(batch);
+            ring.slots[idx].with(|p| unsafe { (*p).assume_init_read() })
+        });
+        // Linked straight into the inject queue: overflowing allocates nothing.
+        inject.push_batch(claimed_tasks.chain(std::iter::once(task)));
         Ok(())
     }
 
