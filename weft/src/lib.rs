@@ -9,7 +9,10 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 #[macro_use]
-mod macros;
+#[doc(hidden)]
+pub mod macros;
+#[cfg(feature = "macros")]
+pub use weft_macros::{main, test};
 
 pub(crate) mod loom;
 pub mod runtime;
