@@ -17,6 +17,8 @@ pub use weft_macros::{main, test};
 pub(crate) mod loom;
 pub mod runtime;
 pub mod task;
+
+pub use task::spawn;
 #[cfg(feature = "sync")]
 pub mod sync;
 #[cfg(feature = "time")]
