@@ -111,6 +111,8 @@ impl Config {
 /// Arguments as written, each with the span to blame if it is rejected.
 struct RawArgs {
     kind: EntryKind,
+    /// False when weft is built without its `rt-multi-thread` feature.
+    multi_thread_available: bool,
     /// Used in messages: `weft::main`, or `tokio::main` when the crate is
     /// known under that name.
     macro_name: String,
@@ -130,9 +132,11 @@ pub(crate) fn build(
     kind: EntryKind,
     args: AttributeArgs,
     crate_name: &str,
+    multi_thread_available: bool,
 ) -> Result<Config, syn::Error> {
     let mut raw = RawArgs {
         kind,
+        multi_thread_available,
         macro_name: format!("{crate_name}::{}", kind.attribute_name()),
         flavor: None,
         worker_threads: None,
@@ -268,6 +272,15 @@ impl RawArgs {
                      Use `#[{macro_name}(flavor = \"multi_thread\")]`"
                 ),
             ));
+        }
+        if flavor == Flavor::MultiThread && !self.multi_thread_available {
+            let msg = if self.flavor.is_none() {
+                "The default runtime flavor is `multi_thread`, but the `rt-multi-thread` feature \
+                 is disabled."
+            } else {
+                "The runtime flavor `multi_thread` requires the `rt-multi-thread` feature."
+            };
+            return Err(syn::Error::new(Span::call_site(), msg));
         }
         if let (Flavor::MultiThread, Some((_, span))) = (flavor, self.start_paused) {
             return Err(syn::Error::new(

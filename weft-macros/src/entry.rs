@@ -27,7 +27,11 @@
 //!    `Pin<&mut dyn Future>`, so that every test shares one instantiation of
 //!    `Runtime::block_on`: a crate with hundreds of tests compiles faster.
 //!    `main` runs once, so it keeps the concrete type.
-//! 5. The path of the weft crate comes from `crate = "..."`, else from the
+//! 5. weft re-exports `main`/`test` when built with `rt-multi-thread`, and
+//!    `main_rt`/`test_rt` under those names without it; the latter reject
+//!    the multi-thread flavor with Tokio's message instead of failing to
+//!    find `Builder::new_multi_thread`.
+//! 6. The path of the weft crate comes from `crate = "..."`, else from the
 //!    user's Cargo.toml (proc-macro-crate), so that a renamed dependency
 //!    (`tokio = { package = "weft" }`) works without naming it.
 
@@ -38,7 +42,7 @@ use syn::parse::{Parse, ParseStream, Parser};
 use syn::{braced, Attribute, Signature, Visibility};
 
 /// `#[weft::main]`.
-pub(crate) fn main(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn main(args: TokenStream, item: TokenStream, multi_thread: bool) -> TokenStream {
     let input: EntryFn = match syn::parse2(item.clone()) {
         Ok(input) => input,
         Err(e) => return with_error(item, e),
@@ -50,13 +54,13 @@ pub(crate) fn main(args: TokenStream, item: TokenStream) -> TokenStream {
             "the main function cannot accept arguments",
         ))
     } else {
-        parse_config(&input, EntryKind::Main, args, &crate_ref)
+        parse_config(&input, EntryKind::Main, args, &crate_ref, multi_thread)
     };
     expand_or_error(input, EntryKind::Main, config, crate_ref)
 }
 
 /// `#[weft::test]`.
-pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn test(args: TokenStream, item: TokenStream, multi_thread: bool) -> TokenStream {
     let input: EntryFn = match syn::parse2(item.clone()) {
         Ok(input) => input,
         Err(e) => return with_error(item, e),
@@ -69,7 +73,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
              your test attributes",
         ))
     } else {
-        parse_config(&input, EntryKind::Test, args, &crate_ref)
+        parse_config(&input, EntryKind::Test, args, &crate_ref, multi_thread)
     };
     expand_or_error(input, EntryKind::Test, config, crate_ref)
 }
@@ -79,6 +83,7 @@ fn parse_config(
     kind: EntryKind,
     args: TokenStream,
     crate_ref: &CrateRef,
+    multi_thread: bool,
 ) -> Result<Config, syn::Error> {
     if input.sig.asyncness.is_none() {
         return Err(syn::Error::new_spanned(
@@ -88,7 +93,7 @@ fn parse_config(
     }
     let args = AttributeArgs::parse_terminated.parse2(args)?;
     let crate_name = crate_ref.display_name(&args_crate_hint(&args));
-    config::build(kind, args, &crate_name)
+    config::build(kind, args, &crate_name, multi_thread)
 }
 
 /// The `crate = "..."` argument's text, if present, so that error messages can

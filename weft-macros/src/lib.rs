@@ -56,7 +56,15 @@ use proc_macro::TokenStream;
 /// weft's own documentation of the re-export runs them.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::main(args.into(), item.into()).into()
+    entry::main(args.into(), item.into(), true).into()
+}
+
+/// `#[weft::main]` when weft is built without `rt-multi-thread`: the same,
+/// except that the multi-thread flavor (the default) is a compile error.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn main_rt(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::main(args.into(), item.into(), false).into()
 }
 
 /// Marks an `async fn` as a test run on a weft runtime.
@@ -73,7 +81,15 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// with it; a second `#[test]` is an error.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::test(args.into(), item.into()).into()
+    entry::test(args.into(), item.into(), true).into()
+}
+
+/// `#[weft::test]` when weft is built without `rt-multi-thread`: the same,
+/// except that the multi-thread flavor is a compile error.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn test_rt(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::test(args.into(), item.into(), false).into()
 }
 
 /// Private helper of `select!`: declares its output enum and branch mask.

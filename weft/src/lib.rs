@@ -11,8 +11,10 @@
 #[macro_use]
 #[doc(hidden)]
 pub mod macros;
-#[cfg(feature = "macros")]
+#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
 pub use weft_macros::{main, test};
+#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
+pub use weft_macros::{main_rt as main, test_rt as test};
 
 pub(crate) mod loom;
 pub mod runtime;

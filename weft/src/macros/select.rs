@@ -126,7 +126,9 @@ macro_rules! select {
             }
         )+
 
-        let output = {
+        // `mut`: a handler pattern may bind `ref mut`.
+        #[allow(unused_mut)]
+        let mut output = {
             // A tuple first: temporaries borrowed by a branch's expression
             // (`&mut ready(())`) then live until the end of this block.
             let futures_init = ( $( $fut, )+ );
@@ -215,14 +217,10 @@ macro_rules! select {
         })
     };
 
-    // Internal: a branch without precondition gets `if true`.
-    (@{ $($state:tt)* } $bind:pat = $fut:expr => $($rest:tt)*) => {
-        $crate::select!(@{ $($state)* } $bind = $fut, if true => $($rest)*)
-    };
-
-    // Internal: number the next branch. Its handler is a block followed by a
-    // comma, a block without one, the last expression, or an expression and a
-    // comma.
+    // Internal: number the next branch, in one step (64 branches must fit in
+    // the recursion limit). Its handler is a block followed by a comma, a
+    // block without one, the last expression, or an expression and a comma;
+    // a branch without precondition gets `if true`.
     (@{ start = $start:path; ( $($all:tt)* ) ( $($count:tt)* ) $($done:tt)* }
         $bind:pat = $fut:expr, if $cond:expr => $handler:block, $($rest:tt)*) => {
         $crate::select!(@{
@@ -249,6 +247,34 @@ macro_rules! select {
         $crate::select!(@{
             start = $start; ( $($all)* _ ) ( $($count)* + 1 ) $($done)*
             ( $($all)* ) ( $($count)* ) $bind = $fut, if $cond => $handler,
+        } $($rest)*)
+    };
+    (@{ start = $start:path; ( $($all:tt)* ) ( $($count:tt)* ) $($done:tt)* }
+        $bind:pat = $fut:expr => $handler:block, $($rest:tt)*) => {
+        $crate::select!(@{
+            start = $start; ( $($all)* _ ) ( $($count)* + 1 ) $($done)*
+            ( $($all)* ) ( $($count)* ) $bind = $fut, if true => $handler,
+        } $($rest)*)
+    };
+    (@{ start = $start:path; ( $($all:tt)* ) ( $($count:tt)* ) $($done:tt)* }
+        $bind:pat = $fut:expr => $handler:block $($rest:tt)*) => {
+        $crate::select!(@{
+            start = $start; ( $($all)* _ ) ( $($count)* + 1 ) $($done)*
+            ( $($all)* ) ( $($count)* ) $bind = $fut, if true => $handler,
+        } $($rest)*)
+    };
+    (@{ start = $start:path; ( $($all:tt)* ) ( $($count:tt)* ) $($done:tt)* }
+        $bind:pat = $fut:expr => $handler:expr) => {
+        $crate::select!(@{
+            start = $start; ( $($all)* _ ) ( $($count)* + 1 ) $($done)*
+            ( $($all)* ) ( $($count)* ) $bind = $fut, if true => $handler,
+        })
+    };
+    (@{ start = $start:path; ( $($all:tt)* ) ( $($count:tt)* ) $($done:tt)* }
+        $bind:pat = $fut:expr => $handler:expr, $($rest:tt)*) => {
+        $crate::select!(@{
+            start = $start; ( $($all)* _ ) ( $($count)* + 1 ) $($done)*
+            ( $($all)* ) ( $($count)* ) $bind = $fut, if true => $handler,
         } $($rest)*)
     };
 
