@@ -342,7 +342,10 @@ fn lit_path(lit: &syn::Lit, field: &str) -> Result<syn::Path, syn::Error> {
         syn::Lit::Str(s) => s.parse::<syn::Path>().map_err(|_| {
             syn::Error::new(
                 lit.span(),
-                format!("Failed to parse value of `{field}` as path: \"{}\"", s.value()),
+                format!(
+                    "Failed to parse value of `{field}` as path: \"{}\"",
+                    s.value()
+                ),
             )
         }),
         _ => Err(syn::Error::new(

@@ -119,10 +119,7 @@ fn expand_or_error(
 ) -> TokenStream {
     match config {
         Ok(config) => expand(input, kind, config, crate_ref),
-        Err(e) => with_error(
-            expand(input, kind, Config::fallback(kind), crate_ref),
-            e,
-        ),
+        Err(e) => with_error(expand(input, kind, Config::fallback(kind), crate_ref), e),
     }
 }
 
@@ -196,6 +193,13 @@ fn expand(input: EntryFn, kind: EntryKind, config: Config, crate_ref: CrateRef) 
         builder = quote_spanned!(last_start=> #builder.name(#name));
     }
 
+    // `body` is declared with call-site hygiene below; the tail is spanned at
+    // the user's tokens, whose hygiene differs when the function itself comes
+    // from a `macro_rules!` expansion. So the name is made here, not in the
+    // `quote_spanned!`: it keeps the declaration's hygiene (tokio#5243) and
+    // takes only the location of the last statement, where errors about it
+    // are then reported.
+    let body_ident = syn::Ident::new("body", Span::call_site().located_at(last_end));
     // The explicit `return` keeps `-> !` functions and clippy's
     // `semicolon_if_nothing_returned` quiet whatever the body's last statement is.
     let tail = quote_spanned! {last_end=>
@@ -210,7 +214,7 @@ fn expand(input: EntryFn, kind: EntryKind, config: Config, crate_ref: CrateRef) 
                 .enable_all()
                 .build()
                 .expect("Failed building the Runtime")
-                .block_on(body);
+                .block_on(#body_ident);
         }
     };
 
@@ -220,25 +224,35 @@ fn expand(input: EntryFn, kind: EntryKind, config: Config, crate_ref: CrateRef) 
     };
     let body_block = input.body_block();
     let body = match kind {
-        EntryKind::Test => quote! {
-            let body = async #body_block;
-            let body = ::core::pin::pin!(body);
-            let body: ::core::pin::Pin<
-                &mut dyn ::core::future::Future<Output = #output_type>,
-            > = body;
-        },
+        EntryKind::Test => {
+            // The coercion gives the body its output type (so `?` in it can
+            // infer its conversion); spanned at the last statement, so that a
+            // mismatch is reported in the user's code.
+            let coerce = quote_spanned! {last_end=>
+                let #body_ident: ::core::pin::Pin<
+                    &mut dyn ::core::future::Future<Output = #output_type>,
+                > = #body_ident;
+            };
+            quote! {
+                let body = async #body_block;
+                let body = ::core::pin::pin!(body);
+                #coerce
+            }
+        }
         EntryKind::Main => {
             // Checks the body's output against the declared return type without
-            // running anything, so a mismatch is reported inside the body.
+            // running anything: gives the body its output type (so `?` in it
+            // can infer its conversion) and reports a mismatch at the user's
+            // last statement.
             let check = match &input.sig.output {
                 syn::ReturnType::Type(_, ty)
                     if matches!(**ty, syn::Type::Never(_)) || contains_impl_trait(ty) =>
                 {
                     quote!()
                 }
-                _ => quote! {
+                _ => quote_spanned! {last_end=>
                     if false {
-                        let _: &dyn ::core::future::Future<Output = #output_type> = &body;
+                        let _: &dyn ::core::future::Future<Output = #output_type> = &#body_ident;
                     }
                 },
             };
@@ -378,7 +392,12 @@ impl EntryFn {
         TokenTree::Group(group).into()
     }
 
-    fn into_tokens(self, generated_attrs: TokenStream, body: TokenStream, tail: TokenStream) -> TokenStream {
+    fn into_tokens(
+        self,
+        generated_attrs: TokenStream,
+        body: TokenStream,
+        tail: TokenStream,
+    ) -> TokenStream {
         let mut tokens = TokenStream::new();
         for attr in self.outer_attrs {
             attr.to_tokens(&mut tokens);

@@ -68,9 +68,7 @@ pub(crate) fn variant(input: TokenStream) -> TokenStream {
     let mut tokens = input.into_iter();
     let path = match tokens.next() {
         Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => g.stream(),
-        _ => {
-            return syn::Error::new(Span::call_site(), "expected `{ path }`").into_compile_error()
-        }
+        _ => return syn::Error::new(Span::call_site(), "expected `{ path }`").into_compile_error(),
     };
     let index = match count_group(tokens.next()) {
         Ok(n) => n,

@@ -33,8 +33,9 @@ async fn empty_join_is_unit() {
 fn waits_for_all_and_wakes_on_each() {
     let (tx1, rx1) = oneshot::channel::<&str>();
     let (tx2, rx2) = oneshot::channel::<u32>();
-    let mut task =
-        mock_task::spawn(async { weft::join!(async { rx1.await.unwrap() }, async { rx2.await.unwrap() }) });
+    let mut task = mock_task::spawn(async {
+        weft::join!(async { rx1.await.unwrap() }, async { rx2.await.unwrap() })
+    });
     assert!(task.poll().is_pending());
     tx2.send(123).unwrap();
     assert!(task.is_woken());
@@ -80,10 +81,7 @@ async fn each_poll_starts_with_the_next_future() {
         log_four_times(2, log.clone()),
         log_four_times(3, log.clone()),
     );
-    assert_eq!(
-        *log.lock().unwrap(),
-        [1, 2, 3, 2, 3, 1, 3, 1, 2, 1, 2, 3]
-    );
+    assert_eq!(*log.lock().unwrap(), [1, 2, 3, 2, 3, 1, 3, 1, 2, 1, 2, 3]);
 }
 
 #[weft::test]
@@ -95,10 +93,7 @@ async fn biased_polls_in_declaration_order() {
         log_four_times(2, log.clone()),
         log_four_times(3, log.clone()),
     );
-    assert_eq!(
-        *log.lock().unwrap(),
-        [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]
-    );
+    assert_eq!(*log.lock().unwrap(), [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
 }
 
 /// Spends its whole budget five times; each time the task must yield, and the
@@ -163,7 +158,8 @@ fn uninhabited_output_is_not_unreachable_code() {
     use std::convert::Infallible;
     let mut task = mock_task::spawn(async { weft::join!(pending::<Infallible>(), async { 1 }) });
     assert!(task.poll().is_pending());
-    let mut task = mock_task::spawn(async { weft::join!(biased; async { 1 }, pending::<Infallible>()) });
+    let mut task =
+        mock_task::spawn(async { weft::join!(biased; async { 1 }, pending::<Infallible>()) });
     assert!(task.poll().is_pending());
     let mut task = mock_task::spawn(async { weft::join!(pending::<Infallible>()) });
     assert!(task.poll().is_pending());
@@ -172,14 +168,70 @@ fn uninhabited_output_is_not_unreachable_code() {
 #[weft::test]
 async fn many_futures() {
     let out = weft::join!(
-        ready(0), ready(1), ready(2), ready(3), ready(4), ready(5), ready(6), ready(7),
-        ready(8), ready(9), ready(10), ready(11), ready(12), ready(13), ready(14), ready(15),
-        ready(16), ready(17), ready(18), ready(19), ready(20), ready(21), ready(22), ready(23),
-        ready(24), ready(25), ready(26), ready(27), ready(28), ready(29), ready(30), ready(31),
-        ready(32), ready(33), ready(34), ready(35), ready(36), ready(37), ready(38), ready(39),
-        ready(40), ready(41), ready(42), ready(43), ready(44), ready(45), ready(46), ready(47),
-        ready(48), ready(49), ready(50), ready(51), ready(52), ready(53), ready(54), ready(55),
-        ready(56), ready(57), ready(58), ready(59), ready(60), ready(61), ready(62), ready(63),
+        ready(0),
+        ready(1),
+        ready(2),
+        ready(3),
+        ready(4),
+        ready(5),
+        ready(6),
+        ready(7),
+        ready(8),
+        ready(9),
+        ready(10),
+        ready(11),
+        ready(12),
+        ready(13),
+        ready(14),
+        ready(15),
+        ready(16),
+        ready(17),
+        ready(18),
+        ready(19),
+        ready(20),
+        ready(21),
+        ready(22),
+        ready(23),
+        ready(24),
+        ready(25),
+        ready(26),
+        ready(27),
+        ready(28),
+        ready(29),
+        ready(30),
+        ready(31),
+        ready(32),
+        ready(33),
+        ready(34),
+        ready(35),
+        ready(36),
+        ready(37),
+        ready(38),
+        ready(39),
+        ready(40),
+        ready(41),
+        ready(42),
+        ready(43),
+        ready(44),
+        ready(45),
+        ready(46),
+        ready(47),
+        ready(48),
+        ready(49),
+        ready(50),
+        ready(51),
+        ready(52),
+        ready(53),
+        ready(54),
+        ready(55),
+        ready(56),
+        ready(57),
+        ready(58),
+        ready(59),
+        ready(60),
+        ready(61),
+        ready(62),
+        ready(63),
     );
     assert_eq!(out.0 + out.31 + out.63, 94);
 }

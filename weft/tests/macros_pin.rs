@@ -58,7 +58,11 @@ impl Future for StaysPut {
 
 #[weft::test]
 async fn unpin_is_not_required() {
-    let fut = StaysPut { addr: None, polls: 0, _pinned: PhantomPinned };
+    let fut = StaysPut {
+        addr: None,
+        polls: 0,
+        _pinned: PhantomPinned,
+    };
     weft::pin!(fut);
     assert_eq!(fut.as_mut().await, 3);
 }

@@ -23,8 +23,14 @@ async fn forms_and_trailing_commas() {
     assert_eq!(weft::try_join!(async { ok(1) },), Ok((1,)));
     assert_eq!(weft::try_join!(biased; async { ok(1) },), Ok((1,)));
     assert_eq!(weft::try_join!(async { ok(1) }), Ok((1,)));
-    assert_eq!(weft::try_join!(async { ok(1) }, async { ok("two") },), Ok((1, "two")));
-    assert_eq!(weft::try_join!(biased; async { ok(1) }, async { ok(2) }), Ok((1, 2)));
+    assert_eq!(
+        weft::try_join!(async { ok(1) }, async { ok("two") },),
+        Ok((1, "two"))
+    );
+    assert_eq!(
+        weft::try_join!(biased; async { ok(1) }, async { ok(2) }),
+        Ok((1, 2))
+    );
 }
 
 #[weft::test]
@@ -98,7 +104,11 @@ async fn later_futures_are_not_awaited_after_an_error() {
         },
     );
     assert_eq!(res, Err(1));
-    assert_eq!(polled_after.load(Ordering::SeqCst), 0, "biased: the error came first");
+    assert_eq!(
+        polled_after.load(Ordering::SeqCst),
+        0,
+        "biased: the error came first"
+    );
 }
 
 type Log = Arc<Mutex<Vec<i32>>>;
