@@ -8,13 +8,16 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+// Lets `::weft` paths resolve inside weft itself, as `#[weft::test]` emits
+// them, so the entry macros work in weft's own unit tests.
+extern crate self as weft;
+
 #[macro_use]
 #[doc(hidden)]
 pub mod macros;
-#[cfg(all(feature = "macros", feature = "rt-multi-thread"))]
-pub use weft_macros::{main, test};
-#[cfg(all(feature = "macros", not(feature = "rt-multi-thread")))]
-pub use weft_macros::{main_rt as main, test_rt as test};
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use macros::{main, test};
 
 pub(crate) mod loom;
 pub mod runtime;

@@ -104,7 +104,6 @@ impl<F: Future> Future for MaybeDone<F> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
-    use std::pin::pin;
     use std::task::Waker;
 
     #[test]
@@ -114,7 +113,7 @@ mod tests {
             polls += 1;
             Poll::Ready(7)
         });
-        let mut slot = pin!(maybe_done(fut));
+        let mut slot = std::pin::pin!(maybe_done(fut));
         let mut cx = Context::from_waker(Waker::noop());
         assert!(slot.as_mut().take_output().is_none(), "not done yet");
         assert!(slot.as_mut().poll(&mut cx).is_ready());
@@ -130,7 +129,7 @@ mod tests {
 
     #[test]
     fn pending_future_stays_pending() {
-        let mut slot = pin!(maybe_done(std::future::pending::<u8>()));
+        let mut slot = std::pin::pin!(maybe_done(std::future::pending::<u8>()));
         let mut cx = Context::from_waker(Waker::noop());
         assert!(slot.as_mut().poll(&mut cx).is_pending());
         assert!(slot.as_mut().take_output().is_none());
@@ -139,7 +138,7 @@ mod tests {
     #[test]
     #[should_panic(expected = "MaybeDone polled after value taken")]
     fn polling_gone_panics() {
-        let mut slot = pin!(maybe_done(async { 1 }));
+        let mut slot = std::pin::pin!(maybe_done(async { 1 }));
         let mut cx = Context::from_waker(Waker::noop());
         let _ = slot.as_mut().poll(&mut cx);
         let _ = slot.as_mut().take_output();
@@ -149,12 +148,12 @@ mod tests {
     #[test]
     fn take_err_and_take_ok_only_take_their_side() {
         let mut cx = Context::from_waker(Waker::noop());
-        let mut ok = pin!(maybe_done(async { Ok::<u8, &str>(3) }));
+        let mut ok = std::pin::pin!(maybe_done(async { Ok::<u8, &str>(3) }));
         let _ = ok.as_mut().poll(&mut cx);
         assert_eq!(ok.as_mut().take_err(), None);
         assert_eq!(ok.as_mut().take_ok(), Some(3));
 
-        let mut err = pin!(maybe_done(async { Err::<u8, &str>("no") }));
+        let mut err = std::pin::pin!(maybe_done(async { Err::<u8, &str>("no") }));
         let _ = err.as_mut().poll(&mut cx);
         assert_eq!(err.as_mut().take_ok(), None);
         assert_eq!(err.as_mut().take_err(), Some("no"));

@@ -32,7 +32,7 @@
 /// let both = weft::try_join!(fetch(1), fetch(2));
 /// assert_eq!(both, Ok((2, 4)));
 ///
-/// let failed = weft::try_join!(fetch(1), fetch(20), std::future::pending());
+/// let failed = weft::try_join!(fetch(1), fetch(20), std::future::pending::<Result<(), String>>());
 /// assert_eq!(failed, Err("20 is too large".to_string()));
 /// # let _: Result<((), ), String> = weft::try_join!(biased; async { Ok(()) });
 /// # }
