@@ -9,7 +9,9 @@
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
 // Lets `::weft` paths resolve inside weft itself, as `#[weft::test]` emits
-// them, so the entry macros work in weft's own unit tests.
+// them, so the entry macros work in weft's own unit tests (the only users,
+// hence the allow).
+#[allow(unused_extern_crates)]
 extern crate self as weft;
 
 #[macro_use]

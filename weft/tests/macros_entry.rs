@@ -160,7 +160,7 @@ mod generated_by_macro_rules {
     }
     make_test!(
         async fn from_macro() {
-            assert!(true);
+            assert_eq!(weft::spawn(async { 2 }).await.unwrap(), 2);
         }
     );
 }

@@ -240,8 +240,9 @@ async fn handlers_run_in_the_callers_control_flow() {
 
     async fn early() -> u8 {
         weft::select! {
-            v = ready(7) => return v,
+            v = ready(7) => if v > 0 { return v },
         }
+        0
     }
     assert_eq!(early().await, 7);
 

@@ -113,17 +113,18 @@ mod tests {
             polls += 1;
             Poll::Ready(7)
         });
-        let mut slot = std::pin::pin!(maybe_done(fut));
-        let mut cx = Context::from_waker(Waker::noop());
-        assert!(slot.as_mut().take_output().is_none(), "not done yet");
-        assert!(slot.as_mut().poll(&mut cx).is_ready());
-        assert!(
-            slot.as_mut().poll(&mut cx).is_ready(),
-            "Done polls as ready"
-        );
-        assert_eq!(slot.as_mut().take_output(), Some(7));
-        assert_eq!(slot.as_mut().take_output(), None, "taken once");
-        drop(slot);
+        {
+            let mut slot = std::pin::pin!(maybe_done(fut));
+            let mut cx = Context::from_waker(Waker::noop());
+            assert!(slot.as_mut().take_output().is_none(), "not done yet");
+            assert!(slot.as_mut().poll(&mut cx).is_ready());
+            assert!(
+                slot.as_mut().poll(&mut cx).is_ready(),
+                "Done polls as ready"
+            );
+            assert_eq!(slot.as_mut().take_output(), Some(7));
+            assert_eq!(slot.as_mut().take_output(), None, "taken once");
+        }
         assert_eq!(polls, 1);
     }
 

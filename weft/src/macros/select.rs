@@ -175,6 +175,8 @@ macro_rules! select {
                                                     )
                                                 );
                                             }
+                                            // Unreachable for an irrefutable pattern.
+                                            #[allow(unreachable_patterns)]
                                             _ => {}
                                         }
                                     }
