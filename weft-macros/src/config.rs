@@ -354,3 +354,74 @@ fn lit_path(lit: &syn::Lit, field: &str) -> Result<syn::Path, syn::Error> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::parse::Parser;
+
+    fn build_from(kind: EntryKind, args: &str, multi_thread: bool) -> Result<Config, String> {
+        let args = AttributeArgs::parse_terminated
+            .parse_str(args)
+            .map_err(|e| e.to_string())?;
+        build(kind, args, "weft", multi_thread).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_differ_between_main_and_test() {
+        let main = build_from(EntryKind::Main, "", true).unwrap();
+        assert_eq!(main.flavor, Flavor::MultiThread);
+        let test = build_from(EntryKind::Test, "", true).unwrap();
+        assert_eq!(test.flavor, Flavor::CurrentThread);
+        assert!(test.worker_threads.is_none() && test.start_paused.is_none());
+    }
+
+    #[test]
+    fn all_arguments_are_kept() {
+        let c = build_from(
+            EntryKind::Main,
+            r#"flavor = "multi_thread", worker_threads = 3, name = "n", crate = "::x::y""#,
+            true,
+        )
+        .unwrap();
+        assert_eq!(c.worker_threads, Some(3));
+        assert_eq!(c.name.as_deref(), Some("n"));
+        let path = c.crate_path.unwrap();
+        assert_eq!(quote::quote!(#path).to_string(), ":: x :: y");
+
+        let c = build_from(EntryKind::Test, "start_paused = true", true).unwrap();
+        assert_eq!(c.start_paused, Some(true));
+    }
+
+    #[test]
+    fn argument_names_are_case_insensitive_like_tokio() {
+        let c = build_from(EntryKind::Test, r#"FLAVOR = "multi_thread""#, true).unwrap();
+        assert_eq!(c.flavor, Flavor::MultiThread);
+    }
+
+    #[test]
+    fn multi_thread_needs_the_feature() {
+        let err = build_from(EntryKind::Main, "", false).err().unwrap();
+        assert!(
+            err.contains("default runtime flavor is `multi_thread`"),
+            "{err}"
+        );
+        let err = build_from(EntryKind::Test, r#"flavor = "multi_thread""#, false)
+            .err()
+            .unwrap();
+        assert!(
+            err.contains("requires the `rt-multi-thread` feature"),
+            "{err}"
+        );
+        assert!(build_from(EntryKind::Main, r#"flavor = "current_thread""#, false).is_ok());
+    }
+
+    #[test]
+    fn messages_name_the_macro_as_the_crate_is_known() {
+        let args = AttributeArgs::parse_terminated
+            .parse_str("worker_threads = 2")
+            .unwrap();
+        let err = build(EntryKind::Test, args, "tokio", true).err().unwrap();
+        assert!(err.to_string().contains("#[tokio::test(flavor"), "{err}");
+    }
+}
