@@ -120,7 +120,6 @@ async fn default_main_diverges() -> ! {
 }
 
 #[weft::test(flavor = "multi_thread")]
-#[ignore = "the multi-thread scheduler is not on main yet: Builder::build returns Unsupported"]
 async fn multi_thread_test() {
     assert_eq!(
         Handle::current().runtime_flavor(),
