@@ -12,13 +12,17 @@
 //!   right now, so that a task woken on its own thread goes to the local queue;
 //! - `budget`: the coop budget of the current task poll;
 //! - `task_id`: the id of the task being polled, for `task::id()`;
+//! - `local_set`: the `LocalSet` that `task::spawn_local` spawns onto (set
+//!   while the set is polled or entered);
 //! - `rng`: a cheap random source for `select!` and work stealing.
 
 use crate::runtime::scheduler;
 use crate::runtime::{TryCurrentError, TryCurrentErrorKind};
 use crate::task::coop::Budget;
+use crate::task::local_set::LocalSetOwner;
 use crate::task::Id;
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::marker::PhantomData;
 use std::task::Waker;
 
@@ -40,6 +44,7 @@ struct Context {
     scheduler: Cell<*const scheduler::Context>,
     budget: Cell<Budget>,
     task_id: Cell<Option<Id>>,
+    local_set: RefCell<Option<Rc<LocalSetOwner>>>,
     rng: Cell<u64>,
 }
 
@@ -52,6 +57,7 @@ thread_local! {
             scheduler: Cell::new(std::ptr::null()),
             budget: Cell::new(Budget::unconstrained()),
             task_id: Cell::new(None),
+            local_set: RefCell::new(None),
             rng: Cell::new(0),
         }
     };
@@ -302,6 +308,27 @@ pub(crate) fn set_current_task_id(id: Option<Id>) -> Option<Id> {
 #[inline]
 pub(crate) fn current_task_id() -> Option<Id> {
     CONTEXT.try_with(|ctx| ctx.task_id.get()).unwrap_or(None)
+}
+
+// ---- current LocalSet ----------------------------------------------------
+
+/// Makes `owner` the current `LocalSet`, returning the previous one.
+pub(crate) fn set_current_local_set(owner: Option<Rc<LocalSetOwner>>) -> Option<Rc<LocalSetOwner>> {
+    CONTEXT
+        .try_with(|ctx| ctx.local_set.replace(owner))
+        .unwrap_or(None)
+}
+
+/// The `LocalSet` that is polled or entered on this thread, if any.
+pub(crate) fn current_local_set() -> Option<Rc<LocalSetOwner>> {
+    CONTEXT
+        .try_with(|ctx| ctx.local_set.borrow().clone())
+        .unwrap_or(None)
+}
+
+/// `false` once the thread-local is destroyed (thread exit).
+pub(crate) fn current_local_set_accessible() -> bool {
+    CONTEXT.try_with(|_| ()).is_ok()
 }
 
 // ---- random numbers -------------------------------------------------------

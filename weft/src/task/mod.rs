@@ -17,11 +17,15 @@ pub mod coop;
 mod error;
 mod harness;
 mod id;
+mod idle_notified_set;
 mod join_handle;
+mod join_set;
 pub(crate) mod list;
+pub(crate) mod local_set;
 mod raw;
 mod spawn;
 mod state;
+mod task_local;
 mod waker;
 mod yield_now;
 
@@ -35,8 +39,16 @@ pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use error::JoinError;
 pub use id::{id, try_id, Id};
 pub use join_handle::JoinHandle;
+pub use join_set::JoinSet;
+pub use local_set::{spawn_local, LocalEnterGuard, LocalSet};
+pub use task_local::LocalKey;
 pub use spawn::{block_in_place, spawn, spawn_blocking};
 pub use yield_now::yield_now;
+
+/// Futures returned by functions of this module.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
+}
 
 pub(crate) use cell::Header;
 pub(crate) use raw::RawTask;

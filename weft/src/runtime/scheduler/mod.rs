@@ -103,7 +103,7 @@ impl Context {
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer.defer(waker),
-            Context::MultiThread(cx) => cx.defer.defer(waker),
+            Context::MultiThread(cx) => cx.defer(waker),
         }
     }
 }
