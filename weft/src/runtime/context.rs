@@ -22,8 +22,8 @@ use crate::task::coop::Budget;
 use crate::task::local_set::LocalSetOwner;
 use crate::task::Id;
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 use std::marker::PhantomData;
+use std::rc::Rc;
 use std::task::Waker;
 
 pub(crate) const CONTEXT_MISSING_ERROR: &str =

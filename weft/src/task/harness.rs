@@ -242,7 +242,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
 /// The caller is the task's JoinHandle (rule 4 lets it write the waker field),
 /// and `header`/`trailer` belong to one live task.
 pub(super) unsafe fn can_read_output(header: &Header, trailer: &Trailer, waker: &Waker) -> bool {
-let state = &header.state;
+    let state = &header.state;
     let snapshot = state.load();
     if snapshot.is_complete() {
         return true;

@@ -379,7 +379,9 @@ unsafe fn set_which<T>(ptr: NonNull<Entry<T>>, list: Which) {
 /// # Safety
 ///
 /// As `which`.
-unsafe fn prev_next<T>(ptr: NonNull<Entry<T>>) -> (Option<NonNull<Entry<T>>>, Option<NonNull<Entry<T>>>) {
+unsafe fn prev_next<T>(
+    ptr: NonNull<Entry<T>>,
+) -> (Option<NonNull<Entry<T>>>, Option<NonNull<Entry<T>>>) {
     // SAFETY: per the contract (rule 1).
     unsafe { ptr.as_ref().links.with(|l| ((*l).prev, (*l).next)) }
 }

@@ -323,8 +323,7 @@ impl LocalSetOwner {
         F::Output: 'static,
     {
         let id = task::Id::next();
-        let (task, notified, join) =
-            task::new_task(future, self.scheduler.clone(), id, location);
+        let (task, notified, join) = task::new_task(future, self.scheduler.clone(), id, location);
         if let Some(notified) = self.scheduler.owned.bind(task, notified) {
             self.push_local(notified);
         }

@@ -41,8 +41,8 @@ pub use id::{id, try_id, Id};
 pub use join_handle::JoinHandle;
 pub use join_set::JoinSet;
 pub use local_set::{spawn_local, LocalEnterGuard, LocalSet};
-pub use task_local::LocalKey;
 pub use spawn::{block_in_place, spawn, spawn_blocking};
+pub use task_local::LocalKey;
 pub use yield_now::yield_now;
 
 /// Futures returned by functions of this module.
