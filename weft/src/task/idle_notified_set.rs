@@ -64,8 +64,8 @@ struct ListsInner<T> {
 
 /// A doubly linked list threaded through the entries' links (rule 1).
 struct List<T> {
-    head: Option<NonNull<Entry<T>>>,
-    tail: Option<NonNull<Entry<T>>>,
+    head: Link<T>,
+    tail: Link<T>,
 }
 
 struct Entry<T> {
@@ -76,9 +76,12 @@ struct Entry<T> {
     links: UnsafeCell<Links<T>>,
 }
 
+/// A pointer to a neighbour in a list, or `None` at either end.
+type Link<T> = Option<NonNull<Entry<T>>>;
+
 struct Links<T> {
-    prev: Option<NonNull<Entry<T>>>,
-    next: Option<NonNull<Entry<T>>>,
+    prev: Link<T>,
+    next: Link<T>,
     list: Which,
 }
 
@@ -379,9 +382,7 @@ unsafe fn set_which<T>(ptr: NonNull<Entry<T>>, list: Which) {
 /// # Safety
 ///
 /// As `which`.
-unsafe fn prev_next<T>(
-    ptr: NonNull<Entry<T>>,
-) -> (Option<NonNull<Entry<T>>>, Option<NonNull<Entry<T>>>) {
+unsafe fn prev_next<T>(ptr: NonNull<Entry<T>>) -> (Link<T>, Link<T>) {
     // SAFETY: per the contract (rule 1).
     unsafe { ptr.as_ref().links.with(|l| ((*l).prev, (*l).next)) }
 }
@@ -389,7 +390,7 @@ unsafe fn prev_next<T>(
 /// # Safety
 ///
 /// As `which`.
-unsafe fn set_prev<T>(ptr: NonNull<Entry<T>>, prev: Option<NonNull<Entry<T>>>) {
+unsafe fn set_prev<T>(ptr: NonNull<Entry<T>>, prev: Link<T>) {
     // SAFETY: per the contract (rule 1).
     unsafe { ptr.as_ref().links.with_mut(|l| (*l).prev = prev) }
 }
@@ -397,7 +398,7 @@ unsafe fn set_prev<T>(ptr: NonNull<Entry<T>>, prev: Option<NonNull<Entry<T>>>) {
 /// # Safety
 ///
 /// As `which`.
-unsafe fn set_next<T>(ptr: NonNull<Entry<T>>, next: Option<NonNull<Entry<T>>>) {
+unsafe fn set_next<T>(ptr: NonNull<Entry<T>>, next: Link<T>) {
     // SAFETY: per the contract (rule 1).
     unsafe { ptr.as_ref().links.with_mut(|l| (*l).next = next) }
 }
