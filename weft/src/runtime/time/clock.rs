@@ -142,12 +142,6 @@ impl Clock {
         Ok(())
     }
 
-    /// True while the clock is paused.
-    #[cfg(feature = "test-util")]
-    pub(crate) fn is_paused(&self) -> bool {
-        any_clock_paused() && self.state.lock().unfrozen.is_none()
-    }
-
     /// True if the driver may jump a paused clock to the next deadline.
     pub(crate) fn can_auto_advance(&self) -> bool {
         #[cfg(feature = "test-util")]

@@ -48,6 +48,7 @@ use crate::runtime::driver;
 use std::fmt;
 use std::ptr::NonNull;
 use std::task::{Poll, Waker};
+use std::time::Instant as StdInstant;
 
 /// `parked_until`: the driver is not sleeping and will read the wheels
 /// before it does.
@@ -126,9 +127,9 @@ impl Handle {
         }
     }
 
-    /// Polls `entry` for its deadline `tick`: `Ready` once it fired. A first
-    /// poll registers it (or finds it already due); later polls only refresh
-    /// the waker, and only when it changed.
+    /// Polls `entry` for `deadline`: `Ready` once it fired. A first poll
+    /// registers it (or finds it already due: the clock is read once); later
+    /// polls only refresh the waker, and only when it changed.
     ///
     /// # Safety
     ///
@@ -140,12 +141,19 @@ impl Handle {
         &self,
         rt: &driver::Handle,
         entry: &TimerEntry,
-        tick: u64,
+        deadline: StdInstant,
         waker: &Waker,
     ) -> Poll<()> {
         match entry.load_state() {
             (FIRED, _) => Poll::Ready(()),
             (UNREGISTERED, _) => {
+                if deadline <= rt.clock.now() {
+                    // Due already (a zero sleep, an interval that fell
+                    // behind): no need to wait for the driver's next turn.
+                    entry.set_fired();
+                    return Poll::Ready(());
+                }
+                let tick = self.source.deadline_to_tick(deadline);
                 let shard = self.pick_shard();
                 let mut wheel = self.lock(shard);
                 // SAFETY: unregistered, so the owner (our caller) has the node.
@@ -180,14 +188,25 @@ impl Handle {
         }
     }
 
-    /// Moves `entry` to fire at `tick` instead, keeping its waker; an entry
-    /// whose new tick has already passed fires now (and its waker is woken,
+    /// Moves `entry` to fire at `deadline` instead, keeping its waker; an
+    /// entry whose new deadline has already passed fires now (and its waker is woken,
     /// since a task that polled it earlier is waiting for it).
     ///
     /// # Safety
     ///
     /// As for [`poll`](Self::poll).
-    pub(crate) unsafe fn reset(&self, rt: &driver::Handle, entry: &TimerEntry, tick: u64) {
+    pub(crate) unsafe fn reset(
+        &self,
+        rt: &driver::Handle,
+        entry: &TimerEntry,
+        deadline: StdInstant,
+    ) {
+        // Past deadlines get tick 0, which the wheel refuses: fired at once.
+        let tick = if deadline <= rt.clock.now() {
+            0
+        } else {
+            self.source.deadline_to_tick(deadline)
+        };
         let ptr = NonNull::from(entry);
         let (state, shard) = entry.load_state();
         let shard = if state == REGISTERED {
@@ -217,8 +236,9 @@ impl Handle {
         }
     }
 
-    /// Unlinks `entry` if it is registered; a fired or never-registered entry
-    /// needs no lock (rule 4 of `entry.rs`). Afterwards the entry may go.
+    /// Unlinks `entry` if it is registered (a fired or never-registered entry
+    /// needs no lock: rule 4 of `entry.rs`) and leaves it unregistered, so
+    /// that the next poll registers it anew. Afterwards the entry may go.
     ///
     /// # Safety
     ///
@@ -227,6 +247,8 @@ impl Handle {
     pub(crate) unsafe fn cancel(&self, entry: &TimerEntry) {
         let (state, shard) = entry.load_state();
         if state != REGISTERED {
+            // The owner has the entry to itself (rule 1 of `entry.rs`).
+            entry.set_unregistered();
             return;
         }
         let mut wheel = self.lock(shard);

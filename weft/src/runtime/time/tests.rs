@@ -50,17 +50,15 @@ impl Timer {
 
     fn poll(&self, deadline: Instant, waker: &Waker) -> Poll<()> {
         let time = self.rt.time.as_ref().unwrap();
-        let tick = time.time_source().deadline_to_tick(deadline);
         // SAFETY: the entry is boxed and pinned, used only with this handle,
         // and cancelled on drop.
-        unsafe { time.poll(&self.rt, &self.entry, tick, waker) }
+        unsafe { time.poll(&self.rt, &self.entry, deadline, waker) }
     }
 
     fn reset(&self, deadline: Instant) {
         let time = self.rt.time.as_ref().unwrap();
-        let tick = time.time_source().deadline_to_tick(deadline);
         // SAFETY: as in `poll`.
-        unsafe { time.reset(&self.rt, &self.entry, tick) }
+        unsafe { time.reset(&self.rt, &self.entry, deadline) }
     }
 }
 

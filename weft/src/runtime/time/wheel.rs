@@ -82,6 +82,7 @@ impl Wheel {
     }
 
     /// The tick the wheel has been processed up to.
+    #[cfg(test)]
     pub(super) fn elapsed(&self) -> u64 {
         self.elapsed
     }
