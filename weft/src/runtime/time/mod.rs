@@ -157,3 +157,6 @@ fn time_handle(rt: &driver::Handle) -> &Handle {
 
 #[cfg(all(test, not(loom)))]
 mod tests;
+
+#[cfg(all(test, loom))]
+mod loom_tests;
