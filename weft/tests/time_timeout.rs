@@ -143,3 +143,17 @@ fn timeout_error_converts_with_question_mark() {
         assert_eq!(op().await.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
     });
 }
+
+#[test]
+fn timeout_panic_points_at_the_caller() {
+    let file = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = file.clone();
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        *seen.lock().unwrap() = info.location().map(|l| l.file().to_string());
+    }));
+    let res = std::panic::catch_unwind(|| time::timeout(ms(1), ready(())));
+    std::panic::set_hook(prev);
+    assert!(res.is_err());
+    assert_eq!(file.lock().unwrap().as_deref(), Some(file!()));
+}

@@ -42,7 +42,13 @@ pub fn timeout<F>(duration: Duration, future: F) -> Timeout<F::IntoFuture>
 where
     F: IntoFuture,
 {
-    let delay = Instant::now().checked_add(duration).map(Sleep::new_timeout);
+    // A `match`, not `Option::map`: `#[track_caller]` does not pass through
+    // a function pointer, and a panic must point at the caller.
+    #[allow(clippy::manual_map)]
+    let delay = match Instant::now().checked_add(duration) {
+        Some(deadline) => Some(Sleep::new_timeout(deadline)),
+        None => None,
+    };
     Timeout {
         value: future.into_future(),
         delay,
