@@ -13,8 +13,9 @@ mod macros;
 
 pub(crate) mod loom;
 pub mod runtime;
-pub mod task;
 #[cfg(feature = "sync")]
 pub mod sync;
+pub mod task;
 #[cfg(feature = "time")]
 pub mod time;
+pub(crate) mod util;

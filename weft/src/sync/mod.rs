@@ -4,3 +4,6 @@
 //!
 //! Every primitive consumes cooperative budget (see [`crate::task::coop`]) and
 //! is cancel safe as Tokio documents it.
+
+// ---- channels and signals (sync-chan) ----
+pub mod oneshot;
