@@ -6,4 +6,10 @@
 //! is cancel safe as Tokio documents it.
 
 // ---- channels and signals (sync-chan) ----
+mod notify;
 pub mod oneshot;
+pub use notify::Notify;
+pub mod futures {
+    //! Named future types returned by the `sync` primitives.
+    pub use super::notify::{Notified, OwnedNotified};
+}
