@@ -79,6 +79,41 @@ pub(crate) mod sync {
         }
     }
 
+    /// A reader-writer lock that ignores poisoning, like [`Mutex`].
+    #[derive(Debug, Default)]
+    pub(crate) struct RwLock<T: ?Sized> {
+        #[cfg(loom)]
+        inner: loom::sync::RwLock<T>,
+        #[cfg(not(loom))]
+        inner: std::sync::RwLock<T>,
+    }
+
+    #[cfg(loom)]
+    pub(crate) use loom::sync::{RwLockReadGuard, RwLockWriteGuard};
+    #[cfg(not(loom))]
+    pub(crate) use std::sync::{RwLockReadGuard, RwLockWriteGuard};
+
+    impl<T> RwLock<T> {
+        pub(crate) fn new(value: T) -> RwLock<T> {
+            RwLock {
+                #[cfg(loom)]
+                inner: loom::sync::RwLock::new(value),
+                #[cfg(not(loom))]
+                inner: std::sync::RwLock::new(value),
+            }
+        }
+    }
+
+    impl<T: ?Sized> RwLock<T> {
+        pub(crate) fn read(&self) -> RwLockReadGuard<'_, T> {
+            self.inner.read().unwrap_or_else(|p| p.into_inner())
+        }
+
+        pub(crate) fn write(&self) -> RwLockWriteGuard<'_, T> {
+            self.inner.write().unwrap_or_else(|p| p.into_inner())
+        }
+    }
+
     /// `Condvar::wait` without the poison result, to go with [`Mutex`].
     pub(crate) fn wait<'a, T>(cv: &Condvar, guard: MutexGuard<'a, T>) -> MutexGuard<'a, T> {
         match cv.wait(guard) {
