@@ -81,7 +81,7 @@ pub(crate) mod sync {
 
     /// A reader-writer lock that ignores poisoning, like [`Mutex`].
     #[derive(Debug, Default)]
-    pub(crate) struct RwLock<T: ?Sized> {
+    pub(crate) struct RwLock<T> {
         #[cfg(loom)]
         inner: loom::sync::RwLock<T>,
         #[cfg(not(loom))]
@@ -104,7 +104,7 @@ pub(crate) mod sync {
         }
     }
 
-    impl<T: ?Sized> RwLock<T> {
+    impl<T> RwLock<T> {
         pub(crate) fn read(&self) -> RwLockReadGuard<'_, T> {
             self.inner.read().unwrap_or_else(|p| p.into_inner())
         }

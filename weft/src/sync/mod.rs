@@ -9,6 +9,7 @@
 mod notify;
 pub mod oneshot;
 pub use notify::Notify;
+pub mod broadcast;
 pub mod watch;
 pub mod futures {
     //! Named future types returned by the `sync` primitives.
