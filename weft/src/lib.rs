@@ -13,9 +13,11 @@ mod macros;
 
 pub(crate) mod loom;
 pub mod runtime;
+pub mod task;
+
+pub use task::spawn;
 #[cfg(feature = "sync")]
 pub mod sync;
-pub mod task;
 #[cfg(feature = "time")]
 pub mod time;
 pub(crate) mod util;
