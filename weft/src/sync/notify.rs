@@ -472,12 +472,10 @@ impl Wait {
                         Err(actual) => word = actual,
                     }
                 }
-                // SAFETY: we hold the lock guarding the waiter's fields; the
-                // waiter is not on the list yet.
                 if let Some(waker) = waker {
-                    self.waiter
-                        .waker
-                        .with_mut(|w| unsafe { *w = Some(waker.clone()) });
+                    // SAFETY: we hold the lock guarding the waker cell.
+                    let store = |w: *mut Option<Waker>| unsafe { *w = Some(waker.clone()) };
+                    self.waiter.waker.with_mut(store);
                 }
                 waiters.push_front(NonNull::from(&self.waiter));
                 self.phase = Phase::Waiting;

@@ -252,10 +252,10 @@ impl<T> Channel<T> {
         done: usize,
     ) {
         if prev & bit != 0 && prev & done == 0 {
-            // SAFETY: the bit was set when we finished, and the owner cannot
-            // take the cell back any more (its CAS fails on our final bit),
-            // so the cell is stable and readable (rules 2, 3).
             cell.with(|w| {
+                // SAFETY: the bit was set when we finished, and the owner
+                // cannot take the cell back any more (its CAS fails on our
+                // final bit), so the cell is stable and readable (rules 2, 3).
                 if let Some(w) = unsafe { &*w } {
                     w.wake_by_ref();
                 }

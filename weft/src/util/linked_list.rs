@@ -263,7 +263,7 @@ impl<L: Link> LinkedList<L> {
 
     /// Moves every node out into a new list, leaving this one empty.
     pub(crate) fn take_all(&mut self) -> LinkedList<L> {
-        std::mem::replace(self, LinkedList::new())
+        std::mem::take(self)
     }
 
     /// Calls `f` on every node, front to back, without unlinking it.
@@ -337,8 +337,10 @@ mod tests {
 
     fn vals<'a>(list: &LinkedList<EntryLink<'a>>) -> Vec<i32> {
         let mut out = Vec::new();
-        // SAFETY (in the closure): every node on the list is a live entry.
-        list.for_each(|n| out.push(unsafe { n.as_ref() }.val));
+        list.for_each(|n| {
+            // SAFETY: every node on the list is a live entry.
+            out.push(unsafe { n.as_ref() }.val)
+        });
         out
     }
 
@@ -433,7 +435,7 @@ mod tests {
             /// The list behaves like a `VecDeque` of distinct ids.
             #[test]
             fn matches_vecdeque(ops in proptest::collection::vec(op(), 0..200)) {
-                let es: Vec<_> = (0..8).map(|i| entry(i as i32)).collect();
+                let es: Vec<_> = (0..8).map(entry).collect();
                 let mut list = LinkedList::<EntryLink<'_>>::new();
                 let mut model: VecDeque<i32> = VecDeque::new();
                 for op in ops {
