@@ -1071,6 +1071,78 @@ mod tests {
     }
 
     #[test]
+    fn lag_again_and_single_slot() {
+        let (tx, mut rx) = channel(2);
+        for i in 1..=3 {
+            tx.send(i).unwrap();
+        }
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Lagged(1)));
+        for i in 4..=6 {
+            tx.send(i).unwrap();
+        }
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Lagged(3)));
+        assert_eq!(rx.try_recv(), Ok(5));
+        assert_eq!(rx.try_recv(), Ok(6));
+
+        let (tx, mut rx) = channel(1);
+        tx.send(1).unwrap();
+        tx.send(2).unwrap();
+        drop(tx);
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Lagged(1)));
+        assert_eq!(rx.try_recv(), Ok(2));
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    }
+
+    #[test]
+    fn sender_len_matches_slowest_receiver() {
+        let (tx, mut rx1) = channel(16);
+        let mut rx2 = tx.subscribe();
+        let mut seed = 0x2545_f491_u32;
+        for _ in 0..2000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            match seed % 4 {
+                0 => drop(rx1.try_recv()),
+                1 => drop(rx2.try_recv()),
+                _ => drop(tx.send(0)),
+            }
+            assert_eq!(tx.len(), rx1.len().max(rx2.len()).min(16));
+        }
+    }
+
+    #[test]
+    fn closed_waker_may_use_the_sender() {
+        struct Query(Sender<()>, std::sync::atomic::AtomicBool);
+        impl std::task::Wake for Query {
+            fn wake(self: Arc<Self>) {
+                self.wake_by_ref()
+            }
+            fn wake_by_ref(self: &Arc<Self>) {
+                assert_eq!(self.0.receiver_count(), 0);
+                assert_eq!(self.0.len(), 0);
+                assert!(self.0.send(()).is_err());
+                self.1.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let (tx, rx) = channel::<()>(1);
+        tx.send(()).unwrap();
+        let q = Arc::new(Query(tx.clone(), Default::default()));
+        let waker = Waker::from(q.clone());
+        let mut closed = Box::pin(tx.closed());
+        assert!(closed
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_pending());
+        drop(rx);
+        assert!(q.1.load(std::sync::atomic::Ordering::SeqCst));
+        assert!(closed
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_ready());
+    }
+
+    #[test]
     #[should_panic(expected = "broadcast channel capacity cannot be zero")]
     fn zero_capacity_panics() {
         let _ = channel::<u8>(0);
