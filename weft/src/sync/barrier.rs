@@ -187,3 +187,23 @@ mod tests {
         is_send(&b.wait());
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::loom::sync::Arc;
+    use crate::loom::thread;
+    use loom::future::block_on;
+
+    /// Two threads at a barrier of two: both pass, exactly one leads.
+    #[test]
+    fn two_threads_one_leader() {
+        loom::model(|| {
+            let barrier = Arc::new(Barrier::new(2));
+            let b2 = barrier.clone();
+            let t = thread::spawn(move || block_on(b2.wait()).is_leader());
+            let me = block_on(barrier.wait()).is_leader();
+            assert!(me != t.join().unwrap());
+        });
+    }
+}

@@ -1231,4 +1231,29 @@ mod loom_tests {
             t.join().unwrap();
         });
     }
+
+    /// A pending `recv` dropped while a send unlinks it: no use after free,
+    /// and the value is still there for the next receive.
+    #[test]
+    fn recv_drop_vs_send() {
+        loom::model(|| {
+            let (tx, mut rx) = channel(2);
+            let t = thread::spawn(move || {
+                tx.send(1).unwrap();
+                tx
+            });
+            {
+                let mut recv = Box::pin(rx.recv());
+                let waker = std::task::Waker::noop();
+                if let Poll::Ready(v) = recv.as_mut().poll(&mut Context::from_waker(waker)) {
+                    assert_eq!(v, Ok(1));
+                    drop(recv);
+                    t.join().unwrap();
+                    return;
+                }
+            }
+            let _tx = t.join().unwrap();
+            assert_eq!(rx.try_recv(), Ok(1));
+        });
+    }
 }

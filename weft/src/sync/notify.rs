@@ -950,4 +950,23 @@ mod loom_tests {
             let _ = n.as_mut().enable();
         });
     }
+
+    /// `notify_waiters` racing with a waiting future being dropped.
+    #[test]
+    fn notify_waiters_vs_drop() {
+        loom::model(|| {
+            let notify = Arc::new(Notify::new());
+            let n2 = notify.clone();
+            let t = thread::spawn(move || {
+                let mut waiting = Box::pin(n2.clone().notified_owned());
+                let _ = waiting.as_mut().enable();
+                drop(waiting);
+            });
+            notify.notify_waiters();
+            t.join().unwrap();
+            // No permit is ever stored by `notify_waiters`.
+            let mut fresh = Box::pin(notify.notified());
+            assert!(!fresh.as_mut().enable());
+        });
+    }
 }

@@ -537,3 +537,34 @@ mod tests {
         );
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::loom::sync::atomic::AtomicUsize;
+    use crate::loom::sync::Arc;
+    use crate::loom::thread;
+    use loom::future::block_on;
+
+    /// Two threads race to initialise: one initialiser runs, both see its value.
+    #[test]
+    fn get_or_init_race() {
+        loom::model(|| {
+            let cell = Arc::new(OnceCell::new());
+            let runs = Arc::new(AtomicUsize::new(0));
+            let (c2, r2) = (cell.clone(), runs.clone());
+            let t = thread::spawn(move || {
+                *block_on(c2.get_or_init(|| async {
+                    r2.fetch_add(1, SeqCst);
+                    1
+                }))
+            });
+            let mine = *block_on(cell.get_or_init(|| async {
+                runs.fetch_add(1, SeqCst);
+                2
+            }));
+            assert_eq!(mine, t.join().unwrap());
+            assert_eq!(runs.load(SeqCst), 1);
+        });
+    }
+}
