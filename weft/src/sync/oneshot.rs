@@ -149,6 +149,14 @@ pub struct Sender<T> {
 ///
 /// Awaiting it again after it completed panics; use
 /// [`is_terminated`](Receiver::is_terminated) to check.
+///
+/// It is `Send` only if the value is:
+///
+/// ```compile_fail
+/// fn is_send<T: Send>(_: T) {}
+/// let (_tx, rx) = weft::sync::oneshot::channel::<std::rc::Rc<u8>>();
+/// is_send(rx);
+/// ```
 pub struct Receiver<T> {
     channel: Option<Arc<Channel<T>>>,
 }

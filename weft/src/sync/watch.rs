@@ -164,7 +164,14 @@ pub struct Receiver<T> {
 /// A borrowed reference to the value in a watch channel.
 ///
 /// Holds a read lock: keep it short, and never across an `.await` (a sender
-/// would block on it).
+/// would block on it). It is not `Send`, so a multi-thread task cannot hold
+/// it across an `.await`:
+///
+/// ```compile_fail
+/// fn is_send<T: Send>(_: T) {}
+/// let (_tx, rx) = weft::sync::watch::channel(0);
+/// is_send(rx.borrow());
+/// ```
 pub struct Ref<'a, T> {
     guard: RwLockReadGuard<'a, T>,
     has_changed: bool,

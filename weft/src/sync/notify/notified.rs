@@ -171,7 +171,15 @@ impl Wait {
 
 /// Future returned by [`Notify::notified`]: completes on notification.
 ///
-/// Fused: polling it after completion returns `Ready` again.
+/// Fused: polling it after completion returns `Ready` again. It is `!Unpin`
+/// (its waiter node is linked into the `Notify` while it waits), so pin it
+/// before polling by hand:
+///
+/// ```compile_fail
+/// fn is_unpin<T: Unpin>(_: T) {}
+/// let notify = weft::sync::Notify::new();
+/// is_unpin(notify.notified());
+/// ```
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Notified<'a> {
     pub(super) notify: &'a Notify,
