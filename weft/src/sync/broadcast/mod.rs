@@ -49,6 +49,7 @@ pub mod error;
 mod recv;
 
 use self::recv::{take_wakers, wake, Recv, Waiter};
+use crate::util::wake_list::WakeList;
 
 use self::error::{RecvError, SendError, TryRecvError};
 
@@ -87,6 +88,44 @@ struct Slot<T> {
     /// Receivers that still have to read it.
     rem: usize,
     val: Option<T>,
+}
+
+impl<T> Ring<T> {
+    /// Where the receiver at position `next` reads, advancing `next` past
+    /// the value (or to the oldest kept value when it lagged).
+    fn next_slot(&self, next: &mut u64) -> Result<Next, TryRecvError> {
+        let cap = self.slots.len() as u64;
+        let idx = *next as usize & (self.slots.len() - 1);
+        let slot_pos = self.slots[idx].pos;
+        if slot_pos != *next {
+            if slot_pos.wrapping_add(cap) == *next {
+                // Not written yet.
+                return if self.closed {
+                    Err(TryRecvError::Closed)
+                } else {
+                    Ok(Next::Empty)
+                };
+            }
+            // Overwritten: jump to the oldest value still kept.
+            let oldest = self.tail.wrapping_sub(cap);
+            let missed = oldest.wrapping_sub(*next);
+            if missed != 0 {
+                *next = oldest;
+                return Err(TryRecvError::Lagged(missed));
+            }
+        }
+        *next = next.wrapping_add(1);
+        Ok(Next::Ready(idx))
+    }
+
+    /// Unlinks and returns every waiting receiver's waker, if any waits.
+    fn take_wakers(&mut self) -> Option<WakeList> {
+        if self.waiters.is_empty() {
+            None
+        } else {
+            Some(take_wakers(self))
+        }
+    }
 }
 
 /// Sends values to every receiver. Cloneable; the channel closes for
@@ -211,10 +250,12 @@ impl<T> Sender<T> {
         // The overwritten value (if a receiver lagged) is dropped here, under
         // the lock; `T::drop` must not use this channel.
         let old = slot.val.replace(value);
-        let wakers = take_wakers(&mut ring);
+        let wakers = ring.take_wakers();
         drop(ring);
         drop(old);
-        wake(wakers);
+        if let Some(wakers) = wakers {
+            wake(wakers);
+        }
         Ok(rem)
     }
 
@@ -379,9 +420,11 @@ impl<T> Drop for Sender<T> {
         if self.shared.senders.fetch_sub(1, AcqRel) == 1 {
             let mut ring = self.shared.ring.lock();
             ring.closed = true;
-            let wakers = take_wakers(&mut ring);
+            let wakers = ring.take_wakers();
             drop(ring);
-            wake(wakers);
+            if let Some(wakers) = wakers {
+                wake(wakers);
+            }
         }
     }
 }
@@ -528,32 +571,6 @@ impl<T> Receiver<T> {
     pub fn is_closed(&self) -> bool {
         self.shared.senders.load(Acquire) == 0
     }
-
-    /// Finds the slot for this receiver's next position (under the lock).
-    fn next_slot(&mut self, ring: &Ring<T>) -> Result<Next, TryRecvError> {
-        let cap = ring.slots.len() as u64;
-        let idx = self.next as usize & self.shared.mask;
-        let slot_pos = ring.slots[idx].pos;
-        if slot_pos != self.next {
-            if slot_pos.wrapping_add(cap) == self.next {
-                // Not written yet.
-                return if ring.closed {
-                    Err(TryRecvError::Closed)
-                } else {
-                    Ok(Next::Empty)
-                };
-            }
-            // Overwritten: jump to the oldest value still kept.
-            let oldest = ring.tail.wrapping_sub(cap);
-            let missed = oldest.wrapping_sub(self.next);
-            if missed != 0 {
-                self.next = oldest;
-                return Err(TryRecvError::Lagged(missed));
-            }
-        }
-        self.next = self.next.wrapping_add(1);
-        Ok(Next::Ready(idx))
-    }
 }
 
 impl<T: Clone> Receiver<T> {
@@ -635,8 +652,7 @@ impl<T: Clone> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let shared = self.shared.clone();
-        let mut ring = shared.ring.lock();
+        let mut ring = self.shared.ring.lock();
         ring.receivers -= 1;
         let last = ring.receivers == 0;
         if last {
@@ -646,7 +662,7 @@ impl<T> Drop for Receiver<T> {
         // kept for a receiver that is gone.
         let until = ring.tail;
         while self.next < until {
-            match self.next_slot(&ring) {
+            match ring.next_slot(&mut self.next) {
                 Ok(Next::Ready(idx)) => {
                     let slot = &mut ring.slots[idx];
                     slot.rem = slot.rem.saturating_sub(1);
@@ -660,7 +676,7 @@ impl<T> Drop for Receiver<T> {
         }
         drop(ring);
         if last {
-            shared.rx_gone.notify_waiters();
+            self.shared.rx_gone.notify_waiters();
         }
     }
 }

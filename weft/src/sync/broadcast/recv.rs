@@ -85,9 +85,8 @@ impl<T> Receiver<T> {
     where
         T: Clone,
     {
-        let shared = self.shared.clone();
-        let mut ring = shared.ring.lock();
-        match self.next_slot(&ring) {
+        let mut ring = self.shared.ring.lock();
+        match ring.next_slot(&mut self.next) {
             Ok(Next::Ready(idx)) => {
                 /// Counts the read even if `clone` panics, so the cursor and
                 /// `rem` stay consistent.
