@@ -120,3 +120,42 @@ fn blocking_recv_from_plain_thread() {
     tx.send(4).unwrap();
     assert_eq!(t.join().unwrap(), Ok(4));
 }
+
+#[test]
+fn threads_receive_in_order_and_account_for_every_value() {
+    const N: u64 = 20_000;
+    let (tx, rx) = broadcast::channel::<u64>(16);
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let mut rx = rx.resubscribe();
+            std::thread::spawn(move || {
+                let (mut received, mut lagged, mut last) = (0u64, 0u64, None);
+                loop {
+                    match rx.blocking_recv() {
+                        Ok(v) => {
+                            assert!(last.is_none_or(|l| v > l), "out of order");
+                            last = Some(v);
+                            received += 1;
+                        }
+                        Err(RecvError::Lagged(n)) => lagged += n,
+                        Err(RecvError::Closed) => return (received, lagged, last),
+                    }
+                }
+            })
+        })
+        .collect();
+    drop(rx);
+    for i in 0..N {
+        tx.send(i).unwrap();
+    }
+    drop(tx);
+    for h in handles {
+        let (received, lagged, last) = h.join().unwrap();
+        assert_eq!(
+            received + lagged,
+            N,
+            "every value received or reported lagged"
+        );
+        assert_eq!(last, Some(N - 1));
+    }
+}
