@@ -20,14 +20,19 @@ fn panic_msg(err: &Box<dyn std::any::Any + Send>) -> String {
     if let Some(s) = err.downcast_ref::<String>() {
         return s.clone();
     }
-    err.downcast_ref::<&str>().map(|s| s.to_string()).unwrap_or_default()
+    err.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
 }
 
 #[test]
 fn runtime_new_is_multi_thread() {
     let rt = Runtime::new().unwrap();
     assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
-    assert_eq!(rt.block_on(async { weft::spawn(async { 1 }).await.unwrap() }), 1);
+    assert_eq!(
+        rt.block_on(async { weft::spawn(async { 1 }).await.unwrap() }),
+        1
+    );
 }
 
 #[test]
@@ -176,7 +181,10 @@ fn panicking_task_does_not_take_a_worker_down() {
     let rt = rt(2);
     rt.block_on(async {
         for _ in 0..10 {
-            assert!(weft::spawn(async { panic!("boom") }).await.unwrap_err().is_panic());
+            assert!(weft::spawn(async { panic!("boom") })
+                .await
+                .unwrap_err()
+                .is_panic());
         }
         let joins: Vec<_> = (0..100).map(|i| weft::spawn(async move { i })).collect();
         let mut sum = 0;

@@ -50,3 +50,27 @@ fn tasks_in_runtime() {
         assert_eq!(leaders, 1);
     });
 }
+
+#[test]
+fn generations_on_multi_thread_runtime() {
+    sync_support::block_on_multi(async {
+        let b = Arc::new(Barrier::new(4));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let b = b.clone();
+                weft::spawn(async move {
+                    let mut leads = 0;
+                    for _ in 0..100 {
+                        leads += b.wait().await.is_leader() as usize;
+                    }
+                    leads
+                })
+            })
+            .collect();
+        let mut leads = 0;
+        for h in handles {
+            leads += h.await.unwrap();
+        }
+        assert_eq!(leads, 100, "one leader per generation");
+    });
+}

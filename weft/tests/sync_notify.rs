@@ -132,3 +132,23 @@ fn many_tasks_woken_by_notify_waiters() {
         }
     });
 }
+
+#[test]
+fn ping_pong_tasks_on_multi_thread_runtime() {
+    sync_support::block_on_multi(async {
+        let ping = Arc::new(Notify::new());
+        let pong = Arc::new(Notify::new());
+        let (ping2, pong2) = (ping.clone(), pong.clone());
+        let h = weft::spawn(async move {
+            for _ in 0..5_000 {
+                ping2.notified().await;
+                pong2.notify_one();
+            }
+        });
+        for _ in 0..5_000 {
+            ping.notify_one();
+            pong.notified().await;
+        }
+        h.await.unwrap();
+    });
+}

@@ -141,3 +141,21 @@ fn recv_consumes_coop_budget() {
         }
     });
 }
+
+#[test]
+fn ping_pong_on_multi_thread_runtime() {
+    sync_support::block_on_multi(async {
+        let mut total = 0u64;
+        for i in 0..2_000u64 {
+            let (tx, rx) = oneshot::channel();
+            let (back_tx, back_rx) = oneshot::channel();
+            weft::spawn(async move {
+                let v: u64 = rx.await.unwrap();
+                back_tx.send(v + 1).unwrap();
+            });
+            tx.send(i).unwrap();
+            total += back_rx.await.unwrap();
+        }
+        assert_eq!(total, (1..=2_000u64).sum::<u64>());
+    });
+}

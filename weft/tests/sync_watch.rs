@@ -106,3 +106,31 @@ fn receiver_changed_is_cooperative() {
         }
     });
 }
+
+#[test]
+fn many_receivers_on_multi_thread_runtime_see_final_value() {
+    sync_support::block_on_multi(async {
+        let (tx, rx) = watch::channel(0u32);
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let mut rx = rx.clone();
+                weft::spawn(async move {
+                    let mut last = 0;
+                    while rx.changed().await.is_ok() {
+                        let v = *rx.borrow_and_update();
+                        assert!(v >= last);
+                        last = v;
+                    }
+                    last
+                })
+            })
+            .collect();
+        for i in 1..=1_000 {
+            tx.send(i).unwrap();
+        }
+        drop(tx);
+        for h in handles {
+            assert_eq!(h.await.unwrap(), 1_000);
+        }
+    });
+}

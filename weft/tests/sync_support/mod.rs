@@ -17,6 +17,16 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
         .block_on(fut)
 }
 
+/// Runs `fut` on a fresh multi-thread runtime with two workers.
+pub fn block_on_multi<F: Future>(fut: F) -> F::Output {
+    weft::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(fut)
+}
+
 #[derive(Default)]
 struct WakeCount(AtomicUsize);
 
