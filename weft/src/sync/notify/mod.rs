@@ -12,11 +12,12 @@
 //! 2. Any transition to or from `WAITING`, and every change of the call
 //!    counter, happens with the lock held. So under the lock, `WAITING` means
 //!    exactly "the list is not empty".
-//! 3. A `Waiter` lives inside its pinned `Notified` future. Its waker and
-//!    its `notification` are only touched under the lock. A waiter is on the
-//!    list exactly while its future is `Waiting` and `notification` is
-//!    `None`; notifiers pop it and set `notification` in the same critical
-//!    section.
+//! 3. A `Waiter` lives inside its pinned `Notified` future. Its waker is
+//!    only touched under the lock, and its `notification` only written
+//!    under it. A waiter is on the list exactly while its future is
+//!    `Waiting` and `notification` is unset; notifiers pop it, take its
+//!    waker and then set `notification` (release) in one critical section,
+//!    so a future that sees it set (acquire) completes without the lock.
 //! 4. New waiters go to the front; `notify_one` takes from the back (FIFO),
 //!    `notify_last` from the front (LIFO).
 //! 5. A `Notified` records the call counter when created. If the counter has
@@ -29,7 +30,7 @@
 //!    or `wake` may call back into the same `Notify`.
 
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::sync::atomic::{AtomicUsize, Ordering::*};
 use crate::loom::sync::Mutex;
 use crate::util::linked_list::{self, LinkedList, Pointers};
 use crate::util::wake_list::WakeList;
@@ -123,13 +124,36 @@ enum Strategy {
     Lifo,
 }
 
+impl Notification {
+    /// The encoding stored in [`Waiter::notification`] (0 means none).
+    fn encode(self) -> usize {
+        match self {
+            Notification::One(Strategy::Fifo) => 1,
+            Notification::One(Strategy::Lifo) => 2,
+            Notification::All => 3,
+        }
+    }
+
+    fn decode(word: usize) -> Option<Notification> {
+        match word {
+            1 => Some(Notification::One(Strategy::Fifo)),
+            2 => Some(Notification::One(Strategy::Lifo)),
+            3 => Some(Notification::All),
+            _ => None,
+        }
+    }
+}
+
 /// A waiting `Notified`'s place in the list (protocol rule 3).
 struct Waiter {
     pointers: Pointers<Waiter>,
     /// Guarded by the `Notify`'s mutex.
     waker: UnsafeCell<Option<Waker>>,
-    /// Guarded by the `Notify`'s mutex; `Some` once popped by a notifier.
-    notification: UnsafeCell<Option<Notification>>,
+    /// Written under the `Notify`'s mutex when a notifier pops the waiter
+    /// (an encoded [`Notification`]), *after* it took the waker, with
+    /// release: a future that reads it non-zero with acquire may complete
+    /// without the lock, because the notifier is done with the waiter.
+    notification: AtomicUsize,
     _pinned: PhantomPinned,
 }
 
@@ -138,7 +162,7 @@ impl Waiter {
         Waiter {
             pointers: Pointers::new(),
             waker: UnsafeCell::new(None),
-            notification: UnsafeCell::new(None),
+            notification: AtomicUsize::new(0),
             _pinned: PhantomPinned,
         }
     }
@@ -320,10 +344,10 @@ impl Notify {
         // pinned (rule 3); we hold the lock that guards these fields.
         let waker = unsafe {
             let waiter = waiter.as_ref();
-            waiter
-                .notification
-                .with_mut(|n| *n = Some(Notification::One(strategy)));
-            waiter.waker.with_mut(|w| (*w).take())
+            let waker = waiter.waker.with_mut(|w| (*w).take());
+            let notification = Notification::One(strategy).encode();
+            waiter.notification.store(notification, Release);
+            waker
         };
         if waiters.is_empty() {
             // Rule 2: only we (under the lock) leave WAITING.
@@ -360,12 +384,12 @@ impl Notify {
                 // we hold the lock.
                 unsafe {
                     let waiter = waiter.as_ref();
-                    waiter
-                        .notification
-                        .with_mut(|n| *n = Some(Notification::All));
                     if let Some(w) = waiter.waker.with_mut(|w| (*w).take()) {
                         wakers.push(w);
                     }
+                    waiter
+                        .notification
+                        .store(Notification::All.encode(), Release);
                 }
             }
             self.state

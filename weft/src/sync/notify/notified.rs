@@ -4,7 +4,7 @@
 
 use super::{calls, get_state, with_state, Notification, Notify, Waiter};
 use super::{EMPTY, NOTIFIED, WAITING};
-use crate::loom::sync::atomic::Ordering::SeqCst;
+use crate::loom::sync::atomic::Ordering::{Acquire, SeqCst};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -104,10 +104,14 @@ impl Wait {
                 Poll::Pending
             }
             Phase::Waiting => {
+                // Fast path: once notified, the notifier is done with the
+                // waiter (see `Waiter::notification`), no lock needed.
+                if self.waiter.notification.load(Acquire) != 0 {
+                    self.phase = Phase::Done;
+                    return Poll::Ready(());
+                }
                 let waiters = notify.waiters.lock();
-                // SAFETY: we hold the lock guarding the waiter's fields.
-                let notified = self.waiter.notification.with(|n| unsafe { *n });
-                if notified.is_some() {
+                if self.waiter.notification.load(Acquire) != 0 {
                     drop(waiters);
                     self.phase = Phase::Done;
                     return Poll::Ready(());
@@ -139,9 +143,8 @@ impl Wait {
             return;
         }
         let mut waiters = notify.waiters.lock();
-        // SAFETY: we hold the lock guarding the waiter's fields.
-        let notification = self.waiter.notification.with(|n| unsafe { *n });
-        // SAFETY: as above.
+        let notification = Notification::decode(self.waiter.notification.load(Acquire));
+        // SAFETY: we hold the lock guarding the waker cell.
         let own_waker = self.waiter.waker.with_mut(|w| unsafe { (*w).take() });
         let mut forward = None;
         match notification {
