@@ -51,6 +51,16 @@ pub(crate) mod sync {
         }
     }
 
+    impl<T> Mutex<T> {
+        /// `new` in a `const` context (not under loom, whose mutex is not const).
+        #[cfg(not(loom))]
+        pub(crate) const fn const_new(value: T) -> Mutex<T> {
+            Mutex {
+                inner: std::sync::Mutex::new(value),
+            }
+        }
+    }
+
     impl<T: ?Sized> Mutex<T> {
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             match self.inner.lock() {

@@ -4,3 +4,9 @@
 //!
 //! Every primitive consumes cooperative budget (see [`crate::task::coop`]) and
 //! is cancel safe as Tokio documents it.
+
+// Locks, semaphores and mpsc (sync-lock).
+pub(crate) mod batch_semaphore;
+mod semaphore;
+pub use batch_semaphore::{AcquireError, TryAcquireError};
+pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
