@@ -10,3 +10,7 @@ pub(crate) mod batch_semaphore;
 mod semaphore;
 pub use batch_semaphore::{AcquireError, TryAcquireError};
 pub use semaphore::{OwnedSemaphorePermit, Semaphore, SemaphorePermit};
+mod mutex;
+pub use mutex::{
+    MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
+};
