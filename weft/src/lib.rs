@@ -14,6 +14,8 @@ mod macros;
 pub(crate) mod loom;
 pub mod runtime;
 pub mod task;
+
+pub use task::spawn;
 #[cfg(feature = "sync")]
 pub mod sync;
 #[cfg(feature = "time")]

@@ -7,9 +7,11 @@
 //! instead of `get`, and its `Mutex` never poisons).
 
 #[cfg(loom)]
+#[allow(unused_imports)]
 pub(crate) use loom::{hint, thread};
 
 #[cfg(not(loom))]
+#[allow(unused_imports)]
 pub(crate) use std::{hint, thread};
 
 pub(crate) mod sync {
@@ -18,6 +20,7 @@ pub(crate) mod sync {
     #[cfg(not(loom))]
     pub(crate) use std::sync::{Arc, Condvar, MutexGuard};
 
+    #[allow(unused_imports)]
     pub(crate) mod atomic {
         #[cfg(loom)]
         pub(crate) use loom::sync::atomic::{

@@ -62,7 +62,9 @@ thread_local! {
 pub(crate) enum EnterRuntime {
     /// Inside `block_on` or on a worker; `allow_block_in_place` is true on
     /// multi-thread workers, where the core can be handed off.
-    Entered { allow_block_in_place: bool },
+    Entered {
+        allow_block_in_place: bool,
+    },
     NotEntered,
 }
 
@@ -169,8 +171,9 @@ pub(crate) fn enter_runtime<R>(
         if ctx.runtime.get().is_entered() {
             return false;
         }
-        ctx.runtime
-            .set(EnterRuntime::Entered { allow_block_in_place });
+        ctx.runtime.set(EnterRuntime::Entered {
+            allow_block_in_place,
+        });
         if ctx.rng.get() == 0 {
             ctx.rng.set(seed());
         }
@@ -291,7 +294,9 @@ pub(crate) fn replace_budget(budget: Budget) -> Option<Budget> {
 /// Sets the id of the task being polled, returning the previous one.
 #[inline]
 pub(crate) fn set_current_task_id(id: Option<Id>) -> Option<Id> {
-    CONTEXT.try_with(|ctx| ctx.task_id.replace(id)).unwrap_or(None)
+    CONTEXT
+        .try_with(|ctx| ctx.task_id.replace(id))
+        .unwrap_or(None)
 }
 
 #[inline]

@@ -51,9 +51,7 @@ impl fmt::Display for TryCurrentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             TryCurrentErrorKind::NoContext => f.write_str(CONTEXT_MISSING_ERROR),
-            TryCurrentErrorKind::ThreadLocalDestroyed => {
-                f.write_str(THREAD_LOCAL_DESTROYED_ERROR)
-            }
+            TryCurrentErrorKind::ThreadLocalDestroyed => f.write_str(THREAD_LOCAL_DESTROYED_ERROR),
         }
     }
 }

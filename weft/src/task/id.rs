@@ -63,8 +63,7 @@ impl fmt::Display for Id {
 /// ```
 #[track_caller]
 pub fn id() -> Id {
-    crate::runtime::context::current_task_id()
-        .expect("Can't get a task id when not inside a task")
+    crate::runtime::context::current_task_id().expect("Can't get a task id when not inside a task")
 }
 
 /// Returns the [`Id`] of the currently running task, or `None` outside a task.

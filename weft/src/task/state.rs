@@ -350,7 +350,9 @@ impl State {
     }
 
     pub(super) fn ref_inc(&self) {
-        let prev = self.val.fetch_add(REF_ONE, crate::loom::sync::atomic::Ordering::Relaxed);
+        let prev = self
+            .val
+            .fetch_add(REF_ONE, crate::loom::sync::atomic::Ordering::Relaxed);
         // Overflow would free the cell under live references.
         if prev > isize::MAX as usize {
             std::process::abort();
@@ -368,7 +370,12 @@ impl State {
     /// (it was never polled): one CAS instead of two transitions.
     pub(super) fn drop_join_handle_fast(&self) -> bool {
         self.val
-            .compare_exchange(INITIAL, (INITIAL - REF_ONE) & !JOIN_INTEREST, AcqRel, Acquire)
+            .compare_exchange(
+                INITIAL,
+                (INITIAL - REF_ONE) & !JOIN_INTEREST,
+                AcqRel,
+                Acquire,
+            )
             .is_ok()
     }
 }
@@ -489,7 +496,10 @@ mod tests {
         assert_eq!(state.transition_to_idle(), TransitionToIdle::Ok);
         assert!(state.transition_to_notified_and_cancel());
         assert!(!state.transition_to_notified_and_cancel());
-        assert_eq!(state.transition_to_running(), TransitionToRunning::Cancelled);
+        assert_eq!(
+            state.transition_to_running(),
+            TransitionToRunning::Cancelled
+        );
     }
 
     #[test]

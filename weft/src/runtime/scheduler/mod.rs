@@ -1,17 +1,115 @@
-//! The schedulers (placeholder until the current-thread scheduler lands).
+//! The schedulers, behind one handle type.
+//!
+//! `Handle` is what `runtime::Handle` wraps and what every task keeps to be
+//! scheduled again; `Context` is the state of the thread that is running a
+//! scheduler right now, reachable through `runtime::context`.
 
+pub(crate) mod current_thread;
+pub(crate) mod defer;
+pub(crate) mod inject;
+
+use crate::loom::sync::Arc;
+use crate::runtime::{blocking, driver};
+use crate::task::{self, JoinHandle};
+use std::future::Future;
+use std::panic::Location;
 use std::task::Waker;
 
 /// Handle to whichever scheduler a runtime uses.
 #[derive(Clone, Debug)]
-pub(crate) enum Handle {}
+pub(crate) enum Handle {
+    CurrentThread(Arc<current_thread::Handle>),
+}
 
 /// The scheduler state of the thread that is running tasks right now.
 #[derive(Debug)]
-pub(crate) enum Context {}
+pub(crate) enum Context {
+    CurrentThread(current_thread::Context),
+}
+
+impl Handle {
+    pub(crate) fn driver(&self) -> &driver::Handle {
+        match self {
+            Handle::CurrentThread(h) => &h.driver,
+        }
+    }
+
+    pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
+        match self {
+            Handle::CurrentThread(h) => &h.blocking_spawner,
+        }
+    }
+
+    pub(crate) fn spawn<F>(
+        &self,
+        future: F,
+        id: task::Id,
+        location: &'static Location<'static>,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id, location),
+        }
+    }
+
+    /// Runtime id: unique per runtime in the process.
+    pub(crate) fn id(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(h) => h.id,
+        }
+    }
+
+    pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
+        match (self, other) {
+            (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+        }
+    }
+
+    pub(crate) fn name(&self) -> Option<&str> {
+        match self {
+            Handle::CurrentThread(h) => h.config.name.as_deref(),
+        }
+    }
+
+    pub(crate) fn num_workers(&self) -> usize {
+        match self {
+            Handle::CurrentThread(_) => 1,
+        }
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        match self {
+            Handle::CurrentThread(h) => h.num_alive_tasks(),
+        }
+    }
+
+    pub(crate) fn injection_queue_depth(&self) -> usize {
+        match self {
+            Handle::CurrentThread(h) => h.injection_queue_depth(),
+        }
+    }
+}
 
 impl Context {
-    pub(crate) fn defer(&self, _waker: &Waker) {
-        match *self {}
+    /// See `runtime::context::defer`.
+    pub(crate) fn defer(&self, waker: &Waker) {
+        match self {
+            Context::CurrentThread(cx) => cx.defer.defer(waker),
+        }
     }
+}
+
+/// A new runtime id.
+pub(crate) fn next_runtime_id() -> u64 {
+    use crate::loom::sync::atomic::{AtomicU64, Ordering};
+    #[cfg(not(loom))]
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    #[cfg(loom)]
+    loom::lazy_static! {
+        static ref NEXT: AtomicU64 = AtomicU64::new(1);
+    }
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }

@@ -43,3 +43,10 @@ impl Driver {
         self.park.shutdown();
     }
 }
+
+impl Clock {
+    /// Keeps a paused clock from auto-advancing (a blocking task is running).
+    pub(crate) fn inhibit_auto_advance(&self) {}
+
+    pub(crate) fn allow_auto_advance(&self) {}
+}

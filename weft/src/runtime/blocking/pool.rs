@@ -1,0 +1,310 @@
+//! Threads for blocking work, created on demand and retired when idle.
+//!
+//! Protocol (all under the pool mutex):
+//! 1. `spawn` queues the task; if a thread is idle it claims it (`num_idle -= 1`,
+//!    `num_notify += 1`) and signals the condvar; otherwise, below the thread
+//!    cap, it starts a thread; at the cap the task waits in the queue for the
+//!    next thread that finishes (never rejected, never run inline).
+//! 2. A thread runs queued tasks until the queue is empty, then waits idle up
+//!    to `keep_alive`. It leaves the wait only by consuming a `num_notify`
+//!    (work for it), by shutdown, or by timing out (it then retires). A
+//!    spurious condvar wake is ignored.
+//! 3. `shutdown` sets the flag and wakes every thread; threads cancel what is
+//!    still queued and exit. The caller waits for the last thread to exit,
+//!    up to its timeout; threads still running user code are left running.
+
+use crate::loom::sync::atomic::{AtomicUsize, Ordering};
+use crate::loom::sync::{self, Arc, Condvar, Mutex};
+use crate::runtime::blocking::{BlockingSchedule, BlockingTask};
+use crate::runtime::{context, scheduler};
+use crate::task::{self, JoinHandle, Notified};
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::panic::Location;
+use std::time::{Duration, Instant};
+
+pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
+pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
+
+/// Owned by the runtime; shutting it down waits for the threads.
+pub(crate) struct BlockingPool {
+    spawner: Spawner,
+}
+
+/// Shared by every handle of the runtime.
+#[derive(Clone)]
+pub(crate) struct Spawner {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Config {
+    pub(crate) thread_name: ThreadNameFn,
+    pub(crate) stack_size: Option<usize>,
+    pub(crate) after_start: Option<Callback>,
+    pub(crate) before_stop: Option<Callback>,
+    pub(crate) thread_cap: usize,
+    pub(crate) keep_alive: Duration,
+}
+
+struct Inner {
+    shared: Mutex<Shared>,
+    condvar: Condvar,
+    /// Signalled when the last thread exits after shutdown.
+    exited: Condvar,
+    config: Config,
+    num_threads: AtomicUsize,
+    num_idle: AtomicUsize,
+    queue_depth: AtomicUsize,
+}
+
+struct Shared {
+    queue: VecDeque<Notified<BlockingSchedule>>,
+    num_threads: usize,
+    num_idle: usize,
+    num_notify: usize,
+    shutdown: bool,
+    threads: HashMap<usize, std::thread::JoinHandle<()>>,
+    next_thread_index: usize,
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: Config) -> BlockingPool {
+        BlockingPool {
+            spawner: Spawner {
+                inner: Arc::new(Inner {
+                    shared: Mutex::new(Shared {
+                        queue: VecDeque::new(),
+                        num_threads: 0,
+                        num_idle: 0,
+                        num_notify: 0,
+                        shutdown: false,
+                        threads: HashMap::new(),
+                        next_thread_index: 0,
+                    }),
+                    condvar: Condvar::new(),
+                    exited: Condvar::new(),
+                    config,
+                    num_threads: AtomicUsize::new(0),
+                    num_idle: AtomicUsize::new(0),
+                    queue_depth: AtomicUsize::new(0),
+                }),
+            },
+        }
+    }
+
+    pub(crate) fn spawner(&self) -> &Spawner {
+        &self.spawner
+    }
+
+    /// Step 3. `timeout` of `None` waits for every thread; `Some(ZERO)` does not wait.
+    pub(crate) fn shutdown(&mut self, timeout: Option<Duration>) {
+        let inner = &self.spawner.inner;
+        let mut shared = inner.shared.lock();
+        if shared.shutdown {
+            return;
+        }
+        shared.shutdown = true;
+        inner.condvar.notify_all();
+
+        if timeout == Some(Duration::ZERO) {
+            return;
+        }
+        if context::try_enter_blocking_region().is_none() {
+            drop(shared);
+            if std::thread::panicking() {
+                return;
+            }
+            panic!(
+                "Cannot drop a runtime in a context where blocking is not allowed. \
+                 This happens when a runtime is dropped from within an asynchronous context."
+            );
+        }
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        while shared.num_threads > 0 {
+            match deadline {
+                None => shared = sync::wait(&inner.exited, shared),
+                Some(deadline) => {
+                    let now = Instant::now();
+                    if now >= deadline {
+                        return;
+                    }
+                    shared = sync::wait_timeout(&inner.exited, shared, deadline - now);
+                }
+            }
+        }
+        let threads: Vec<_> = shared.threads.drain().map(|(_, t)| t).collect();
+        drop(shared);
+        for thread in threads {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for BlockingPool {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl Spawner {
+    /// Queues `func` to run on a pool thread.
+    #[track_caller]
+    pub(crate) fn spawn_blocking<F, R>(&self, rt: &scheduler::Handle, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let location = Location::caller();
+        let id = task::Id::next();
+        let (task, notified, join) = task::new_task(
+            BlockingTask::new(func),
+            BlockingSchedule::new(rt),
+            id,
+            location,
+        );
+        // Blocking tasks are in no owned list: shutdown reaches them through the queue.
+        drop(task);
+        self.spawn(notified, rt);
+        join
+    }
+
+    /// Step 1.
+    fn spawn(&self, task: Notified<BlockingSchedule>, rt: &scheduler::Handle) {
+        let inner = &self.inner;
+        let mut shared = inner.shared.lock();
+        if shared.shutdown {
+            drop(shared);
+            // The runtime is gone: cancel the task, its JoinHandle sees it.
+            task.into_raw().shutdown();
+            return;
+        }
+        shared.queue.push_back(task);
+        inner.queue_depth.fetch_add(1, Ordering::Relaxed);
+        if shared.num_idle > 0 {
+            shared.num_idle -= 1;
+            inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            shared.num_notify += 1;
+            inner.condvar.notify_one();
+            return;
+        }
+        if shared.num_threads == inner.config.thread_cap {
+            return; // step 1: queued until a thread is free
+        }
+        let index = shared.next_thread_index;
+        match self.spawn_thread(index, rt) {
+            Ok(handle) => {
+                shared.next_thread_index += 1;
+                shared.num_threads += 1;
+                inner
+                    .num_threads
+                    .store(shared.num_threads, Ordering::Relaxed);
+                shared.threads.insert(index, handle);
+            }
+            Err(e) if shared.num_threads == 0 => {
+                panic!("OS can't spawn worker thread: {e}")
+            }
+            // Another thread will get to the task.
+            Err(_) => {}
+        }
+    }
+
+    fn spawn_thread(
+        &self,
+        index: usize,
+        rt: &scheduler::Handle,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let mut builder = std::thread::Builder::new().name((self.inner.config.thread_name)());
+        if let Some(size) = self.inner.config.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let rt = rt.clone();
+        let inner = self.inner.clone();
+        builder.spawn(move || {
+            // Tasks on pool threads see the runtime as current (Handle::current works).
+            let _enter = context::try_set_current(&rt);
+            drop(rt);
+            inner.run(index);
+        })
+    }
+
+    pub(crate) fn num_threads(&self) -> usize {
+        self.inner.num_threads.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn num_idle_threads(&self) -> usize {
+        self.inner.num_idle.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn queue_depth(&self) -> usize {
+        self.inner.queue_depth.load(Ordering::Relaxed)
+    }
+}
+
+impl Inner {
+    /// Step 2: the life of one pool thread.
+    fn run(&self, index: usize) {
+        if let Some(f) = &self.config.after_start {
+            f();
+        }
+        let mut shared = self.shared.lock();
+        'main: loop {
+            while let Some(task) = shared.queue.pop_front() {
+                self.queue_depth.fetch_sub(1, Ordering::Relaxed);
+                drop(shared);
+                task.run();
+                shared = self.shared.lock();
+            }
+            shared.num_idle += 1;
+            self.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            while !shared.shutdown {
+                let started = Instant::now();
+                shared = sync::wait_timeout(&self.condvar, shared, self.config.keep_alive);
+                if shared.num_notify != 0 {
+                    // `spawn` already took us off the idle count.
+                    shared.num_notify -= 1;
+                    continue 'main;
+                }
+                if !shared.shutdown && started.elapsed() >= self.config.keep_alive {
+                    // Retire: detach our JoinHandle, nobody will join us.
+                    shared.threads.remove(&index);
+                    shared.num_idle -= 1;
+                    self.num_idle.store(shared.num_idle, Ordering::Relaxed);
+                    break 'main;
+                }
+            }
+            // Shutdown: cancel what is queued, then exit.
+            shared.num_idle = shared.num_idle.saturating_sub(1);
+            self.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            while let Some(task) = shared.queue.pop_front() {
+                self.queue_depth.fetch_sub(1, Ordering::Relaxed);
+                drop(shared);
+                task.into_raw().shutdown();
+                shared = self.shared.lock();
+            }
+            break;
+        }
+        drop(shared);
+        if let Some(f) = &self.config.before_stop {
+            f();
+        }
+        let mut shared = self.shared.lock();
+        shared.num_threads -= 1;
+        self.num_threads
+            .store(shared.num_threads, Ordering::Relaxed);
+        if shared.num_threads == 0 {
+            self.exited.notify_all();
+        }
+    }
+}
+
+impl fmt::Debug for BlockingPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingPool").finish()
+    }
+}
+
+impl fmt::Debug for Spawner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("blocking::Spawner").finish()
+    }
+}

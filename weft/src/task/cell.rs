@@ -1,0 +1,253 @@
+//! The task cell: the one heap allocation behind every spawned task.
+//!
+//! ```text
+//! Cell<F, S> (repr(C), one Box)
+//! ├── Header   state word, run-queue link, vtable, id, owner      (type-erased, first)
+//! ├── Core     scheduler handle S, stage: Running(F) | Finished(output) | Consumed
+//! └── Trailer  owned-list links, join waker, spawn location
+//! ```
+//!
+//! Everything that is reached through a type-erased pointer (`NonNull<Header>`)
+//! lives in the header or the trailer; the trailer's offset is kept in the
+//! vtable so that untyped code (queues, the owned list, wakers) finds it.
+//! Which thread may touch which field is governed by the rules in `state.rs`.
+
+use crate::loom::cell::UnsafeCell;
+use crate::runtime::context;
+use crate::task::error::JoinError;
+use crate::task::raw::Vtable;
+use crate::task::state::State;
+use crate::task::{Id, Schedule};
+use std::future::Future;
+use std::panic::Location;
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::task::{Context, Poll, Waker};
+
+#[repr(C)]
+pub(super) struct Cell<F: Future, S> {
+    pub(super) header: Header,
+    pub(super) core: Core<F, S>,
+    pub(super) trailer: Trailer,
+}
+
+/// The type-erased part every task shares. Kept to one cache line (tested).
+#[repr(C)]
+pub(crate) struct Header {
+    pub(super) state: State,
+    /// Next task in an intrusive run queue (the inject queue). Written only by
+    /// the holder of the task's `Notified`, under the queue's lock.
+    pub(crate) queue_next: UnsafeCell<Option<NonNull<Header>>>,
+    pub(super) vtable: &'static Vtable,
+    /// The id of the owned-task list this task is bound to (0: none). Written
+    /// once before the task is shared, read-only afterwards.
+    pub(super) owner_id: UnsafeCell<u64>,
+    pub(super) id: Id,
+}
+
+pub(super) struct Core<F: Future, S> {
+    pub(super) scheduler: S,
+    pub(super) stage: UnsafeCell<Stage<F>>,
+}
+
+pub(super) enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    Consumed,
+}
+
+pub(crate) struct Trailer {
+    /// Links of the owned-task list, guarded by that list's shard lock.
+    pub(crate) owned: OwnedLinks,
+    /// The JoinHandle's waker; ownership by the JOIN_WAKER rule in `state.rs`.
+    pub(super) waker: UnsafeCell<Option<Waker>>,
+    /// Where the task was spawned (`#[track_caller]`), for dumps.
+    #[allow(dead_code)]
+    pub(super) spawned_at: &'static Location<'static>,
+}
+
+pub(crate) struct OwnedLinks {
+    pub(crate) prev: UnsafeCell<Option<NonNull<Header>>>,
+    pub(crate) next: UnsafeCell<Option<NonNull<Header>>>,
+}
+
+impl<F: Future, S: Schedule> Cell<F, S> {
+    pub(super) fn new(
+        future: F,
+        scheduler: S,
+        id: Id,
+        spawned_at: &'static Location<'static>,
+    ) -> Box<Cell<F, S>> {
+        Box::new(Cell {
+            header: Header {
+                state: State::new(),
+                queue_next: UnsafeCell::new(None),
+                vtable: crate::task::raw::vtable::<F, S>(),
+                owner_id: UnsafeCell::new(0),
+                id,
+            },
+            core: Core {
+                scheduler,
+                stage: UnsafeCell::new(Stage::Running(future)),
+            },
+            trailer: Trailer {
+                owned: OwnedLinks {
+                    prev: UnsafeCell::new(None),
+                    next: UnsafeCell::new(None),
+                },
+                waker: UnsafeCell::new(None),
+                spawned_at,
+            },
+        })
+    }
+}
+
+impl Header {
+    /// # Safety
+    ///
+    /// `me` must point at the header of a live task cell.
+    pub(crate) unsafe fn trailer<'a>(me: NonNull<Header>) -> &'a Trailer {
+        // SAFETY: the header is the first field of a repr(C) Cell; the vtable
+        // records where that cell's trailer is, and the cell is alive.
+        unsafe {
+            let offset = me.as_ref().vtable.trailer_offset;
+            &*me.as_ptr().cast::<u8>().add(offset).cast::<Trailer>()
+        }
+    }
+
+    pub(crate) fn id(&self) -> Id {
+        self.id
+    }
+
+    pub(super) fn owner_id(&self) -> u64 {
+        // SAFETY: written once before the task is shared (`OwnedTasks::bind`).
+        self.owner_id.with(|p| unsafe { *p })
+    }
+
+    /// # Safety
+    ///
+    /// Only before the task is shared with other threads.
+    pub(super) unsafe fn set_owner_id(&self, id: u64) {
+        // SAFETY: the caller has exclusive access (task not yet shared).
+        self.owner_id.with_mut(|p| unsafe { *p = id });
+    }
+}
+
+/// Sets the current task id while a task's future is polled or dropped, so
+/// that `task::id()` works in both.
+pub(super) struct TaskIdGuard(Option<Id>);
+
+impl TaskIdGuard {
+    pub(super) fn enter(id: Id) -> TaskIdGuard {
+        TaskIdGuard(context::set_current_task_id(Some(id)))
+    }
+}
+
+impl Drop for TaskIdGuard {
+    fn drop(&mut self) {
+        context::set_current_task_id(self.0);
+    }
+}
+
+impl<F: Future, S> Core<F, S> {
+    /// Polls the future; on `Ready` drops the future and stores the output.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds RUNNING (rule 1) and the stage is `Running`.
+    pub(super) unsafe fn poll(&self, id: Id, cx: &mut Context<'_>) -> Poll<()> {
+        let res = {
+            let _id = TaskIdGuard::enter(id);
+            self.stage.with_mut(|ptr| {
+                // SAFETY: rule 1 gives this thread exclusive access to the stage.
+                let Stage::Running(future) = (unsafe { &mut *ptr }) else {
+                    unreachable!("polled a task that is not running");
+                };
+                // SAFETY: the future lives in the heap cell and never moves
+                // until it is dropped in place.
+                unsafe { Pin::new_unchecked(future) }.poll(cx)
+            })
+        };
+        match res {
+            Poll::Ready(output) => {
+                // SAFETY: still under RUNNING.
+                unsafe { self.set_stage(id, Stage::Finished(Ok(output))) };
+                Poll::Ready(())
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// Replaces the stage, dropping the old one with the task id set.
+    ///
+    /// # Safety
+    ///
+    /// The caller has exclusive access to the stage (rules 1 to 3).
+    pub(super) unsafe fn set_stage(&self, id: Id, stage: Stage<F>) {
+        let _id = TaskIdGuard::enter(id);
+        // SAFETY: exclusive access per the caller's contract.
+        self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+    }
+
+    /// Takes the output out for the JoinHandle.
+    ///
+    /// # Safety
+    ///
+    /// The caller is the JoinHandle of a complete task (rule 2).
+    pub(super) unsafe fn take_output(&self) -> Result<F::Output, JoinError> {
+        // SAFETY: rule 2 gives the JoinHandle exclusive access.
+        self.stage.with_mut(
+            |ptr| match std::mem::replace(unsafe { &mut *ptr }, Stage::Consumed) {
+                Stage::Finished(output) => output,
+                _ => panic!("JoinHandle polled after completion"),
+            },
+        )
+    }
+}
+
+impl Trailer {
+    /// # Safety
+    ///
+    /// The caller may write the waker field (rule 4).
+    pub(super) unsafe fn set_waker(&self, waker: Option<Waker>) {
+        // SAFETY: exclusive per rule 4.
+        self.waker.with_mut(|ptr| unsafe { *ptr = waker });
+    }
+
+    /// # Safety
+    ///
+    /// The caller may read the waker field (JOIN_WAKER set, or owned by the caller).
+    pub(super) unsafe fn will_wake(&self, waker: &Waker) -> bool {
+        // SAFETY: per the caller's contract no one writes the field now.
+        self.waker.with(|ptr| {
+            unsafe { &*ptr }
+                .as_ref()
+                .is_some_and(|w| w.will_wake(waker))
+        })
+    }
+
+    /// # Safety
+    ///
+    /// As `will_wake`.
+    pub(super) unsafe fn wake_join(&self) {
+        // SAFETY: per the caller's contract no one writes the field now.
+        self.waker.with(|ptr| match unsafe { &*ptr } {
+            Some(waker) => waker.wake_by_ref(),
+            None => panic!("waker missing"),
+        });
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_fits_in_a_cache_line() {
+        assert!(
+            std::mem::size_of::<Header>() <= 64,
+            "{}",
+            std::mem::size_of::<Header>()
+        );
+    }
+}

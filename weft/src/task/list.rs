@@ -1,0 +1,214 @@
+//! The owned-task list: every task a runtime spawned and has not finished.
+//!
+//! Shutdown walks it to cancel every task (dropping each future exactly once,
+//! on the runtime's thread), `num_alive_tasks` counts it, and task dumps walk
+//! it. Links are intrusive (in the cell's trailer), so binding a task costs no
+//! allocation. The list is sharded by task id so that workers spawning and
+//! completing tasks at once rarely contend on one lock.
+//!
+//! Shutdown protocol:
+//! 1. `close_and_shutdown_all` sets `closed`, then drains each shard under its lock.
+//! 2. `bind` checks `closed` under the shard lock: a bind that wins the lock
+//!    before the drain is drained; one that comes after sees `closed` and
+//!    shuts the new task down itself. No task escapes.
+//! 3. A task popped by the drain has null links; its later `release` finds it
+//!    is not in the list and returns `None`.
+
+use crate::loom::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use crate::loom::sync::Mutex;
+use crate::task::cell::Header;
+use crate::task::raw::RawTask;
+use crate::task::{Notified, Schedule, Task};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+pub(crate) struct OwnedTasks<S: 'static> {
+    shards: Box<[Mutex<List>]>,
+    shard_mask: u64,
+    id: u64,
+    closed: AtomicBool,
+    count: AtomicUsize,
+    _p: PhantomData<S>,
+}
+
+/// Head and tail of one shard. Raw pointers, guarded by the shard's lock.
+struct List {
+    head: Option<NonNull<Header>>,
+    tail: Option<NonNull<Header>>,
+}
+
+// SAFETY: the pointers are only followed under the shard lock, and the
+// tasks they point to are thread-safe cells.
+unsafe impl Send for List {}
+
+impl<S: Schedule> OwnedTasks<S> {
+    /// `shards` is rounded up to a power of two.
+    pub(crate) fn new(shards: usize) -> OwnedTasks<S> {
+        let n = shards.max(1).next_power_of_two();
+        OwnedTasks {
+            shards: (0..n)
+                .map(|_| {
+                    Mutex::new(List {
+                        head: None,
+                        tail: None,
+                    })
+                })
+                .collect(),
+            shard_mask: n as u64 - 1,
+            id: next_list_id(),
+            closed: AtomicBool::new(false),
+            count: AtomicUsize::new(0),
+            _p: PhantomData,
+        }
+    }
+
+    fn shard(&self, header: &Header) -> &Mutex<List> {
+        &self.shards[(header.id().as_u64() & self.shard_mask) as usize]
+    }
+
+    /// Adds a new task; returns its first `Notified` to schedule, or `None`
+    /// if the list is closed (the task was then cancelled at once).
+    pub(crate) fn bind(&self, task: Task<S>, notified: Notified<S>) -> Option<Notified<S>> {
+        let header_ptr = task.raw().header_ptr();
+        // SAFETY: the task was just created and is not shared yet.
+        unsafe { task.raw().header().set_owner_id(self.id) };
+        {
+            let mut list = self.shard(task.raw().header()).lock();
+            if !self.closed.load(Ordering::Acquire) {
+                // SAFETY: under the shard lock; the task is in no list.
+                unsafe { list.push_front(header_ptr) };
+                self.count.fetch_add(1, Ordering::Relaxed);
+                std::mem::forget(task); // the list holds its reference now
+                return Some(notified);
+            }
+        }
+        // Closed: cancel it here. Its `Notified` reference goes too.
+        drop(notified);
+        task.into_raw().shutdown();
+        None
+    }
+
+    /// Removes a completed task; returns the list's reference to it, or
+    /// `None` if it was not in this list (already drained, or never bound).
+    pub(crate) fn release(&self, task: &Task<S>) -> Option<Task<S>> {
+        let header = task.header();
+        if header.owner_id() != self.id {
+            return None;
+        }
+        let ptr = task.raw().header_ptr();
+        let mut list = self.shard(header).lock();
+        // SAFETY: under the shard lock that guards the links.
+        if unsafe { list.remove(ptr) } {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+            // SAFETY: the list's reference is handed to the caller.
+            Some(unsafe { Task::from_raw(ptr) })
+        } else {
+            None
+        }
+    }
+
+    /// Closes the list and cancels every task in it (protocol above).
+    pub(crate) fn close_and_shutdown_all(&self) {
+        self.closed.store(true, Ordering::Release);
+        for shard in self.shards.iter() {
+            loop {
+                let popped = {
+                    let mut list = shard.lock();
+                    // SAFETY: under the shard lock.
+                    unsafe { list.pop_back() }
+                };
+                let Some(ptr) = popped else { break };
+                self.count.fetch_sub(1, Ordering::Relaxed);
+                // SAFETY: the list's reference moves to the shutdown call.
+                unsafe { RawTask::from_raw(ptr) }.shutdown();
+            }
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.count.load(Ordering::Relaxed) == 0
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
+fn next_list_id() -> u64 {
+    #[cfg(not(loom))]
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    #[cfg(loom)]
+    loom::lazy_static! {
+        static ref NEXT: AtomicU64 = AtomicU64::new(1);
+    }
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// # Safety (all methods)
+///
+/// The caller holds the lock of the shard this list is, and every pointer
+/// refers to a live task whose links only this list uses.
+impl List {
+    unsafe fn links(ptr: NonNull<Header>) -> &'static crate::task::cell::OwnedLinks {
+        // SAFETY: the task is alive (the list holds a reference).
+        unsafe { &Header::trailer(ptr).owned }
+    }
+
+    unsafe fn push_front(&mut self, ptr: NonNull<Header>) {
+        // SAFETY: per the impl contract.
+        let links = unsafe { List::links(ptr) };
+        // SAFETY: links are guarded by the shard lock we hold.
+        unsafe {
+            links.prev.with_mut(|p| *p = None);
+            links.next.with_mut(|p| *p = self.head);
+            if let Some(head) = self.head {
+                List::links(head).prev.with_mut(|p| *p = Some(ptr));
+            }
+        }
+        self.head = Some(ptr);
+        if self.tail.is_none() {
+            self.tail = Some(ptr);
+        }
+    }
+
+    unsafe fn pop_back(&mut self) -> Option<NonNull<Header>> {
+        let tail = self.tail?;
+        // SAFETY: `tail` is in this list, so it is in it (remove returns true).
+        let removed = unsafe { self.remove(tail) };
+        debug_assert!(removed);
+        Some(tail)
+    }
+
+    /// Unlinks `ptr`; `false` if it is not in this list (null links and not the head).
+    unsafe fn remove(&mut self, ptr: NonNull<Header>) -> bool {
+        // SAFETY: per the impl contract.
+        let links = unsafe { List::links(ptr) };
+        // SAFETY: links are guarded by the shard lock we hold.
+        let (prev, next) = unsafe { (links.prev.with(|p| *p), links.next.with(|p| *p)) };
+        match prev {
+            // SAFETY: neighbours are live members of this list.
+            Some(prev) => unsafe { List::links(prev).next.with_mut(|p| *p = next) },
+            None => {
+                if self.head != Some(ptr) {
+                    return false;
+                }
+                self.head = next;
+            }
+        }
+        match next {
+            // SAFETY: as above.
+            Some(next) => unsafe { List::links(next).prev.with_mut(|p| *p = prev) },
+            None => self.tail = prev,
+        }
+        // SAFETY: as above.
+        unsafe {
+            links.prev.with_mut(|p| *p = None);
+            links.next.with_mut(|p| *p = None);
+        }
+        true
+    }
+}
