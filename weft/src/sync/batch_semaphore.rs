@@ -261,23 +261,6 @@ impl Semaphore {
         }
     }
 
-    /// A semaphore with no permits, closed from the start.
-    pub(crate) fn new_closed() -> Semaphore {
-        Semaphore {
-            permits: AtomicUsize::new(Self::CLOSED),
-            waiters: Mutex::new(Waitlist::new()),
-        }
-    }
-
-    /// A closed semaphore with no permits, in a `const` context.
-    #[cfg(not(loom))]
-    pub(crate) const fn const_new_closed() -> Semaphore {
-        Semaphore {
-            permits: AtomicUsize::new(Self::CLOSED),
-            waiters: Mutex::const_new(Waitlist::new()),
-        }
-    }
-
     pub(crate) fn available_permits(&self) -> usize {
         self.permits.load(AcquireOrd) >> Self::PERMIT_SHIFT
     }
