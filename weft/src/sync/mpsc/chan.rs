@@ -550,3 +550,216 @@ impl fmt::Debug for UnboundedSemaphore {
             .finish()
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::sync::mpsc::{self, error::TryRecvError};
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    fn noop_cx() -> Context<'static> {
+        Context::from_waker(Waker::noop())
+    }
+
+    #[test]
+    fn dropped_pending_recv_loses_nothing() {
+        let (tx, mut rx) = mpsc::channel::<u32>(4);
+        {
+            let mut recv = pin!(rx.recv());
+            assert!(recv.as_mut().poll(&mut noop_cx()).is_pending());
+        }
+        tx.try_send(1).unwrap();
+        {
+            // A recv that never got polled after the value arrived.
+            let _recv = rx.recv();
+        }
+        assert_eq!(rx.try_recv(), Ok(1));
+    }
+
+    #[test]
+    fn permits_come_back_on_drop_and_on_receive() {
+        let (tx, mut rx) = mpsc::channel::<u32>(2);
+        let p = tx.try_reserve().unwrap();
+        let many = tx.try_reserve_many(1).unwrap();
+        assert_eq!(tx.capacity(), 0);
+        drop(many);
+        assert_eq!(tx.capacity(), 1);
+        p.send(5);
+        assert_eq!(tx.capacity(), 1, "a sent value still holds its slot");
+        assert_eq!(rx.try_recv(), Ok(5));
+        assert_eq!(tx.capacity(), 2);
+        let owned = tx.clone().try_reserve_owned().unwrap();
+        assert_eq!(tx.capacity(), 1);
+        let _tx = owned.release();
+        assert_eq!(tx.capacity(), 2);
+    }
+
+    #[test]
+    fn cancelled_reserve_keeps_fifo_and_capacity() {
+        let (tx, mut rx) = mpsc::channel::<u32>(1);
+        tx.try_send(0).unwrap();
+        let mut cx = noop_cx();
+        {
+            let mut r = pin!(tx.reserve());
+            assert!(r.as_mut().poll(&mut cx).is_pending());
+        }
+        assert_eq!(rx.try_recv(), Ok(0));
+        assert_eq!(tx.capacity(), 1, "the dropped reserve took nothing");
+    }
+
+    #[test]
+    fn closed_receiver_drains_then_sees_end_after_outstanding_permits() {
+        let (tx, mut rx) = mpsc::channel::<u32>(4);
+        tx.try_send(1).unwrap();
+        let permit = tx.try_reserve().unwrap();
+        rx.close();
+        assert!(tx.try_send(2).is_err());
+        assert!(tx.is_closed());
+        let mut cx = noop_cx();
+        assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Some(1)));
+        assert!(rx.poll_recv(&mut cx).is_pending(), "a permit is outstanding");
+        permit.send(3);
+        assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Some(3)));
+        assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(None));
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+    }
+
+    #[test]
+    fn unbounded_len_and_close() {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        for i in 0..100 {
+            tx.send(i).unwrap();
+        }
+        assert_eq!(rx.len(), 100);
+        drop(tx);
+        assert_eq!(rx.len(), 100, "the closing marker is not a message");
+        let mut buf = Vec::new();
+        let mut cx = noop_cx();
+        assert_eq!(rx.poll_recv_many(&mut cx, &mut buf, 60), Poll::Ready(60));
+        assert_eq!(rx.poll_recv_many(&mut cx, &mut buf, 60), Poll::Ready(40));
+        assert_eq!(rx.poll_recv_many(&mut cx, &mut buf, 60), Poll::Ready(0));
+        assert_eq!(buf, (0..100).collect::<Vec<_>>());
+        assert!(rx.is_closed());
+    }
+
+    #[test]
+    fn values_left_in_the_channel_are_dropped() {
+        use std::sync::Arc;
+        let marker = Arc::new(());
+        let (tx, rx) = mpsc::unbounded_channel();
+        for _ in 0..70 {
+            tx.send(marker.clone()).unwrap();
+        }
+        drop(rx);
+        assert_eq!(Arc::strong_count(&marker), 1, "receiver drop drops values");
+        assert!(tx.send(marker.clone()).is_err());
+        let (tx, rx) = mpsc::channel(100);
+        for _ in 0..70 {
+            tx.try_send(marker.clone()).unwrap();
+        }
+        drop(tx);
+        drop(rx);
+        assert_eq!(Arc::strong_count(&marker), 1);
+    }
+
+    #[test]
+    fn weak_senders_do_not_keep_the_channel_open() {
+        let (tx, mut rx) = mpsc::channel::<u8>(1);
+        let weak = tx.downgrade();
+        assert_eq!((tx.strong_count(), tx.weak_count()), (1, 1));
+        let tx2 = weak.upgrade().unwrap();
+        drop(tx);
+        assert_eq!(rx.sender_strong_count(), 1);
+        drop(tx2);
+        assert!(weak.upgrade().is_none());
+        assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+        drop(weak);
+        assert_eq!(rx.sender_weak_count(), 0);
+    }
+
+    #[test]
+    fn sender_closed_completes_when_receiver_goes() {
+        let (tx, rx) = mpsc::channel::<u8>(1);
+        let mut cx = noop_cx();
+        let mut closed = pin!(tx.closed());
+        assert!(closed.as_mut().poll(&mut cx).is_pending());
+        drop(rx);
+        assert!(closed.as_mut().poll(&mut cx).is_ready());
+    }
+
+    #[test]
+    fn blocking_threads_exchange_in_order() {
+        let (tx, mut rx) = mpsc::channel::<u32>(3);
+        let producers: Vec<_> = (0..3)
+            .map(|p| {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    for i in 0..2000 {
+                        tx.blocking_send(p * 10_000 + i).unwrap();
+                    }
+                })
+            })
+            .collect();
+        drop(tx);
+        let mut next = [0u32; 3];
+        while let Some(v) = rx.blocking_recv() {
+            let p = (v / 10_000) as usize;
+            assert_eq!(v % 10_000, next[p]);
+            next[p] += 1;
+        }
+        assert_eq!(next, [2000; 3]);
+        for p in producers {
+            p.join().unwrap();
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "mpsc bounded channel requires buffer > 0")]
+    fn zero_buffer_panics() {
+        let _ = mpsc::channel::<()>(0);
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use crate::loom::thread;
+    use crate::sync::mpsc;
+    use loom::future::block_on;
+
+    /// Two senders through a channel of capacity one: waiting for room,
+    /// waking the receiver, closing when both are gone.
+    #[test]
+    fn bounded_two_senders_exactly_once() {
+        loom::model(|| {
+            let (tx, mut rx) = mpsc::channel::<u32>(1);
+            let tx2 = tx.clone();
+            let t1 = thread::spawn(move || block_on(tx.send(1)).unwrap());
+            let t2 = thread::spawn(move || block_on(tx2.send(2)).unwrap());
+            let mut got = Vec::new();
+            while let Some(v) = block_on(rx.recv()) {
+                got.push(v);
+            }
+            got.sort_unstable();
+            assert_eq!(got, [1, 2]);
+            t1.join().unwrap();
+            t2.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn unbounded_close_races_send() {
+        loom::model(|| {
+            let (tx, mut rx) = mpsc::unbounded_channel::<u32>();
+            let t = thread::spawn(move || {
+                let _ = tx.send(1);
+            });
+            rx.close();
+            // Whatever the race's outcome, the channel ends cleanly.
+            let got = block_on(rx.recv());
+            assert!(got.is_none() || got == Some(1));
+            assert_eq!(block_on(rx.recv()), None);
+            t.join().unwrap();
+        });
+    }
+}
