@@ -74,6 +74,11 @@ impl AtomicWaker {
                 // A wake is being delivered right now; it may have taken the
                 // old waker. Wake the new one so that nothing is missed.
                 waker.wake_by_ref();
+                // The caller will poll again at once; under the model
+                // checker, let the waking thread finish first, as the OS
+                // scheduler eventually would.
+                #[cfg(loom)]
+                crate::loom::thread::yield_now();
             }
             Err(_) => {
                 // Another registration in progress: cannot happen with one

@@ -727,15 +727,31 @@ mod loom_tests {
     use crate::sync::mpsc;
     use loom::future::block_on;
 
-    /// Two senders through a channel of capacity one: waiting for room,
-    /// waking the receiver, closing when both are gone.
+    /// A sender waits for room in a channel of capacity one while the
+    /// receiver takes values out; both values arrive, then the end.
     #[test]
-    fn bounded_two_senders_exactly_once() {
+    fn bounded_backpressure_and_close() {
         loom::model(|| {
             let (tx, mut rx) = mpsc::channel::<u32>(1);
+            let t = thread::spawn(move || {
+                block_on(tx.send(1)).unwrap();
+                block_on(tx.send(2)).unwrap();
+            });
+            assert_eq!(block_on(rx.recv()), Some(1));
+            assert_eq!(block_on(rx.recv()), Some(2));
+            assert_eq!(block_on(rx.recv()), None);
+            t.join().unwrap();
+        });
+    }
+
+    /// Two senders race; every value arrives exactly once.
+    #[test]
+    fn two_senders_exactly_once() {
+        loom::model(|| {
+            let (tx, mut rx) = mpsc::channel::<u32>(2);
             let tx2 = tx.clone();
-            let t1 = thread::spawn(move || block_on(tx.send(1)).unwrap());
-            let t2 = thread::spawn(move || block_on(tx2.send(2)).unwrap());
+            let t1 = thread::spawn(move || tx.try_send(1).unwrap());
+            let t2 = thread::spawn(move || tx2.try_send(2).unwrap());
             let mut got = Vec::new();
             while let Some(v) = block_on(rx.recv()) {
                 got.push(v);
