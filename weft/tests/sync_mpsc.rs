@@ -70,7 +70,9 @@ fn tasks_send_and_receive() {
             got.push(v);
         }
         got.sort_unstable();
-        let mut expected: Vec<u32> = (0..3).flat_map(|t| (0..10).map(move |i| t * 100 + i)).collect();
+        let mut expected: Vec<u32> = (0..3)
+            .flat_map(|t| (0..10).map(move |i| t * 100 + i))
+            .collect();
         expected.sort_unstable();
         assert_eq!(got, expected);
     });

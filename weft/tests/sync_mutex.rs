@@ -82,7 +82,10 @@ fn try_lock_and_guards() {
     rt().block_on(async {
         let m = Arc::new(Mutex::new((1, 2)));
         let g = m.lock().await;
-        assert_eq!(m.try_lock().unwrap_err().to_string(), "operation would block");
+        assert_eq!(
+            m.try_lock().unwrap_err().to_string(),
+            "operation would block"
+        );
         let mut mapped = MutexGuard::map(g, |v| &mut v.1);
         *mapped = 5;
         drop(mapped);

@@ -622,7 +622,9 @@ impl Drop for Acquire<'_> {
             self.semaphore.release_locked(assigned, waiters);
         } else if waiters.is_empty() {
             // The last waiter left: let releases take the fast path again.
-            self.semaphore.permits.fetch_and(!Semaphore::WAITERS, Release);
+            self.semaphore
+                .permits
+                .fetch_and(!Semaphore::WAITERS, Release);
         }
     }
 }
@@ -726,7 +728,11 @@ mod tests {
         let mut acq = Box::pin(sem.acquire(3));
         assert!(poll(&mut acq, &w).is_ready());
         drop(acq);
-        assert_eq!(sem.available_permits(), 0, "a completed acquire keeps its permits");
+        assert_eq!(
+            sem.available_permits(),
+            0,
+            "a completed acquire keeps its permits"
+        );
     }
 
     #[test]

@@ -815,7 +815,9 @@ impl<T> Clone for Sender<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, fmt: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt.debug_struct("Sender").field("chan", &self.chan).finish()
+        fmt.debug_struct("Sender")
+            .field("chan", &self.chan)
+            .finish()
     }
 }
 
@@ -974,10 +976,9 @@ impl<T> OwnedPermit<T> {
     /// # drop(tx);
     /// ```
     pub fn send(mut self, value: T) -> Sender<T> {
-        let chan = self
-            .chan
-            .take()
-            .unwrap_or_else(|| unreachable!("OwnedPermit channel is only taken when the permit is moved"));
+        let chan = self.chan.take().unwrap_or_else(|| {
+            unreachable!("OwnedPermit channel is only taken when the permit is moved")
+        });
         chan.send(value);
         Sender { chan }
     }
@@ -994,10 +995,9 @@ impl<T> OwnedPermit<T> {
     /// assert!(tx.try_reserve().is_ok());
     /// ```
     pub fn release(mut self) -> Sender<T> {
-        let chan = self
-            .chan
-            .take()
-            .unwrap_or_else(|| unreachable!("OwnedPermit channel is only taken when the permit is moved"));
+        let chan = self.chan.take().unwrap_or_else(|| {
+            unreachable!("OwnedPermit channel is only taken when the permit is moved")
+        });
         release_one(&chan);
         Sender { chan }
     }

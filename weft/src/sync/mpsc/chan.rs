@@ -618,7 +618,10 @@ mod tests {
         assert!(tx.is_closed());
         let mut cx = noop_cx();
         assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Some(1)));
-        assert!(rx.poll_recv(&mut cx).is_pending(), "a permit is outstanding");
+        assert!(
+            rx.poll_recv(&mut cx).is_pending(),
+            "a permit is outstanding"
+        );
         permit.send(3);
         assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Some(3)));
         assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(None));

@@ -323,7 +323,10 @@ mod tests {
                 tx.push(expected + i);
             }
             let got = drain(&mut rx, &tx);
-            assert_eq!(got, (expected..expected + BLOCK_CAP * 3 + round).collect::<Vec<_>>());
+            assert_eq!(
+                got,
+                (expected..expected + BLOCK_CAP * 3 + round).collect::<Vec<_>>()
+            );
             expected += got.len();
             assert_eq!(rx.len(&tx), 0);
         }
@@ -347,7 +350,11 @@ mod tests {
             tx.push(i);
         }
         tx.close();
-        assert_eq!(rx.len(&tx), BLOCK_CAP + 3, "the closing slot is not counted");
+        assert_eq!(
+            rx.len(&tx),
+            BLOCK_CAP + 3,
+            "the closing slot is not counted"
+        );
         assert_eq!(drain(&mut rx, &tx).len(), BLOCK_CAP + 3);
         assert!(matches!(rx.pop(&tx), Some(Read::Closed)));
         assert!(matches!(rx.try_pop(&tx), TryPop::Closed));

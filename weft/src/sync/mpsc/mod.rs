@@ -47,6 +47,4 @@ pub(super) mod list;
 mod unbounded;
 
 pub use bounded::{channel, OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender};
-pub use unbounded::{
-    unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender,
-};
+pub use unbounded::{unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};

@@ -60,10 +60,7 @@ pub struct UnboundedReceiver<T> {
 /// ```
 pub fn unbounded_channel<T>() -> (UnboundedSender<T>, UnboundedReceiver<T>) {
     let (tx, rx) = chan::channel(UnboundedSemaphore::new());
-    (
-        UnboundedSender { chan: tx },
-        UnboundedReceiver { chan: rx },
-    )
+    (UnboundedSender { chan: tx }, UnboundedReceiver { chan: rx })
 }
 
 impl<T> fmt::Debug for UnboundedSender<T> {

@@ -45,10 +45,7 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for RwLockReadGuard<'_, T> {}
 // another thread: `T: Send` too.
 unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Sync> Send for OwnedRwLockReadGuard<T, U> {}
 // SAFETY: as above.
-unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync
-    for OwnedRwLockReadGuard<T, U>
-{
-}
+unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync for OwnedRwLockReadGuard<T, U> {}
 
 impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
     pub(super) fn new(s: &'a Semaphore, data: NonNull<T>) -> Self {
@@ -210,7 +207,10 @@ impl<T: ?Sized, U: ?Sized> OwnedRwLockReadGuard<T, U> {
             Some(data) => NonNull::from(data),
             None => return Err(this),
         };
-        Ok(OwnedRwLockReadGuard::from_parts(Self::take_lock(this), data))
+        Ok(OwnedRwLockReadGuard::from_parts(
+            Self::take_lock(this),
+            data,
+        ))
     }
 
     /// Returns a reference to the original `Arc<RwLock>`.

@@ -25,7 +25,10 @@ fn waiting_writer_blocks_later_readers() {
     let r1 = lock.try_read().unwrap();
     let mut w = pin!(lock.write());
     assert!(w.as_mut().poll(&mut cx).is_pending());
-    assert!(lock.try_read().is_err(), "a reader must not pass the waiting writer");
+    assert!(
+        lock.try_read().is_err(),
+        "a reader must not pass the waiting writer"
+    );
     let mut r2 = pin!(lock.read());
     assert!(r2.as_mut().poll(&mut cx).is_pending());
     drop(r1);
