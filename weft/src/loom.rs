@@ -55,7 +55,7 @@ pub(crate) mod sync {
     }
 
     impl<T> Mutex<T> {
-        /// `new` in a `const` context (not under loom, whose mutex is not const).
+        /// `new` in a `const` context (std only: loom's mutex is not const).
         #[cfg(not(loom))]
         pub(crate) const fn const_new(value: T) -> Mutex<T> {
             Mutex {
