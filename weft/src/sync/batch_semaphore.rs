@@ -125,7 +125,8 @@ pub(crate) struct Acquire<'a> {
     node: Waiter,
     semaphore: &'a Semaphore,
     num_permits: usize,
-    /// The node may be in the queue, or holds partly assigned permits.
+    /// The node may be in the queue, or holds permits (some or all of those
+    /// asked for) that go back to the semaphore if the future is dropped.
     queued: bool,
 }
 
@@ -581,26 +582,40 @@ impl Future for Acquire<'_> {
     type Output = Result<(), AcquireError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let coop = ready!(crate::task::coop::poll_proceed(cx));
-        let (node, semaphore, n, queued) = self.project();
-        let result = if *queued {
-            match ready!(semaphore.poll_queued(node, cx)) {
-                Some(()) => {
-                    // The permits now belong to the caller, not to this future.
-                    *queued = false;
-                    Ok(())
-                }
-                None => Err(AcquireError::closed()),
+        let (mut node, semaphore, n, queued) = self.project();
+        if *queued {
+            if ready!(semaphore.poll_queued(node.as_mut(), cx)).is_none() {
+                return Poll::Ready(Err(AcquireError::closed()));
             }
         } else {
-            let poll = semaphore.poll_first(node, n, cx);
-            if poll.is_pending() {
-                *queued = true;
+            match semaphore.poll_first(node.as_mut(), n, cx) {
+                Poll::Pending => {
+                    *queued = true;
+                    return Poll::Pending;
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) => {}
             }
-            ready!(poll)
-        };
-        coop.made_progress();
-        Poll::Ready(result)
+        }
+        // The permits are taken. The budget is consulted only now, so that a
+        // task out of budget still takes its place in the queue (and its
+        // permits) in FIFO order; it just completes on its next poll.
+        match crate::task::coop::poll_proceed(cx) {
+            Poll::Ready(coop) => {
+                coop.made_progress();
+                // The permits now belong to the caller, not to this future.
+                *queued = false;
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => {
+                // Keep the permits across the yield: an unlinked node that
+                // needs nothing more completes at once when polled again,
+                // and returns them if dropped instead.
+                node.needed.store(0, Release);
+                *queued = true;
+                Poll::Pending
+            }
+        }
     }
 }
 
@@ -839,6 +854,39 @@ mod tests {
         }
         sem.close();
         assert_eq!(c.0.load(SeqCst), 70);
+    }
+
+    #[test]
+    fn out_of_budget_acquire_keeps_its_place_and_its_permits() {
+        let sem = Semaphore::new(1);
+        let (_, w) = counter();
+        let mut a = Box::pin(sem.acquire(1));
+        crate::task::coop::budget(|| {
+            let mut cx = Context::from_waker(&w);
+            while let Poll::Ready(r) = crate::task::coop::poll_proceed(&mut cx) {
+                r.made_progress();
+            }
+            assert!(poll(&mut a, &w).is_pending(), "no budget: yield");
+        });
+        assert_eq!(sem.available_permits(), 0, "but the permit is taken");
+        let mut b = Box::pin(sem.acquire(1));
+        assert!(poll(&mut b, &w).is_pending());
+        assert!(poll(&mut a, &w).is_ready());
+        drop(a);
+        drop(b);
+        assert_eq!(sem.available_permits(), 0, "a's permit is the caller's");
+        // Dropped between the yield and the next poll, the permit returns.
+        let sem = Semaphore::new(1);
+        let mut c = Box::pin(sem.acquire(1));
+        crate::task::coop::budget(|| {
+            let mut cx = Context::from_waker(&w);
+            while let Poll::Ready(r) = crate::task::coop::poll_proceed(&mut cx) {
+                r.made_progress();
+            }
+            assert!(poll(&mut c, &w).is_pending());
+        });
+        drop(c);
+        assert_eq!(sem.available_permits(), 1);
     }
 
     #[test]

@@ -82,6 +82,12 @@ unsafe impl<T: Send, S: Send> Send for Chan<T, S> {}
 // SAFETY: as above.
 unsafe impl<T: Send, S: Sync> Sync for Chan<T, S> {}
 
+// A panic inside the channel's code leaves no broken invariant behind (the
+// queue and the counters are updated atomically), so a channel may be used
+// across `catch_unwind`, as Tokio's may.
+impl<T, S> std::panic::RefUnwindSafe for Chan<T, S> {}
+impl<T, S> std::panic::UnwindSafe for Chan<T, S> {}
+
 pub(super) fn channel<T, S: Semaphore>(semaphore: S) -> (Tx<T, S>, Rx<T, S>) {
     let (tx, rx) = list::channel();
     let chan = Arc::new(Chan {
