@@ -584,6 +584,11 @@ impl Future for Acquire<'_> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let (mut node, semaphore, n, queued) = self.project();
         if *queued {
+            // Closed wins even over permits already assigned (as in Tokio):
+            // they stay with the node and go back when it is dropped.
+            if semaphore.is_closed() {
+                return Poll::Ready(Err(AcquireError::closed()));
+            }
             if ready!(semaphore.poll_queued(node.as_mut(), cx)).is_none() {
                 return Poll::Ready(Err(AcquireError::closed()));
             }

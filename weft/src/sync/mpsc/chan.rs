@@ -408,15 +408,37 @@ impl<T, S: Semaphore> Drop for Rx<T, S> {
         self.close();
         drop(self.inner.rx_waker.0.take_waker());
         // Drop the queued values now, returning their capacity (a reserve
-        // may be waiting for it, only to find the channel closed).
+        // may be waiting for it, only to find the channel closed). If one
+        // value's destructor panics, the guard's own drop goes on with the
+        // rest during unwinding.
+        struct Drain<'a, T, S: Semaphore> {
+            list: &'a mut list::Rx<T>,
+            tx: &'a list::Tx<T>,
+            semaphore: &'a S,
+        }
+        impl<T, S: Semaphore> Drain<'_, T, S> {
+            fn drain(&mut self) {
+                while let Some(Read::Value(value)) = self.list.pop(self.tx) {
+                    self.semaphore.add_permit();
+                    drop(value);
+                }
+            }
+        }
+        impl<T, S: Semaphore> Drop for Drain<'_, T, S> {
+            fn drop(&mut self) {
+                self.drain();
+            }
+        }
         let inner = &*self.inner;
         inner.rx_fields.with_mut(|p| {
             // SAFETY: the receiver is being dropped: its fields are ours.
             let rx = unsafe { &mut *p };
-            while let Some(Read::Value(value)) = rx.list.pop(&inner.tx.0) {
-                inner.semaphore.add_permit();
-                drop(value);
+            Drain {
+                list: &mut rx.list,
+                tx: &inner.tx.0,
+                semaphore: &inner.semaphore,
             }
+            .drain();
         });
     }
 }
