@@ -442,3 +442,33 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
 
 #[cfg(all(test, not(loom)))]
 mod tests;
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::RwLock;
+    use crate::loom::sync::Arc;
+    use crate::loom::thread;
+    use loom::future::block_on;
+
+    /// A writer updates two fields together while a reader reads; the reader
+    /// never sees a half-done write, and the lock ends unlocked.
+    #[test]
+    fn reader_never_sees_a_torn_write() {
+        loom::model(|| {
+            let lock = Arc::new(RwLock::with_max_readers((0, 0), 2));
+            let writer = {
+                let lock = lock.clone();
+                thread::spawn(move || {
+                    let mut w = block_on(lock.write());
+                    w.0 += 1;
+                    w.1 += 1;
+                })
+            };
+            let r = block_on(lock.read());
+            assert_eq!(r.0, r.1);
+            drop(r);
+            writer.join().unwrap();
+            assert_eq!(*lock.try_write().unwrap(), (1, 1));
+        });
+    }
+}
