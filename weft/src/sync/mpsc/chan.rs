@@ -230,15 +230,20 @@ impl<T, S: Semaphore> Rx<T, S> {
         &self.inner.semaphore
     }
 
-    fn with_fields<R>(&self, f: impl FnOnce(&mut RxFields<T>) -> R) -> R {
-        // SAFETY: only the one `Rx` touches `rx_fields`, and callers hold
-        // `&mut self` whenever they mutate (the `&self` users only read).
-        self.inner.rx_fields.with_mut(|p| f(unsafe { &mut *p }))
+    /// Reads the receiver's fields.
+    fn with_fields<R>(&self, f: impl FnOnce(&RxFields<T>) -> R) -> R {
+        // SAFETY: only the one `Rx` touches `rx_fields`; it mutates them
+        // only through `&mut self`, so no write overlaps this read.
+        self.inner.rx_fields.with(|p| f(unsafe { &*p }))
     }
 
     /// Closing step 1.
     pub(super) fn close(&mut self) {
-        let already = self.with_fields(|rx| std::mem::replace(&mut rx.rx_closed, true));
+        let already = self.inner.rx_fields.with_mut(|p| {
+            // SAFETY: `&mut self`: the receiver has the fields exclusively.
+            let rx = unsafe { &mut *p };
+            std::mem::replace(&mut rx.rx_closed, true)
+        });
         if already {
             return;
         }
