@@ -758,7 +758,7 @@ impl Error for TryLockError {}
 mod tests {
     use super::*;
     use std::future::Future;
-    use std::pin::pin;
+
     use std::task::{Context, Poll, Waker};
 
     fn assert_send_sync<T: Send + Sync>() {}
@@ -781,10 +781,10 @@ mod tests {
         let m = Mutex::new(Vec::new());
         let guard = m.try_lock().unwrap();
         let mut cx = Context::from_waker(Waker::noop());
-        let mut a = pin!(async {
+        let mut a = std::pin::pin!(async {
             m.lock().await.push('a');
         });
-        let mut b = pin!(async {
+        let mut b = std::pin::pin!(async {
             m.lock().await.push('b');
         });
         assert!(b.as_mut().poll(&mut cx).is_pending());

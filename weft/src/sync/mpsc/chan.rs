@@ -588,7 +588,7 @@ impl fmt::Debug for UnboundedSemaphore {
 mod tests {
     use crate::sync::mpsc::{self, error::TryRecvError};
     use std::future::Future;
-    use std::pin::pin;
+
     use std::task::{Context, Poll, Waker};
 
     fn noop_cx() -> Context<'static> {
@@ -599,7 +599,7 @@ mod tests {
     fn dropped_pending_recv_loses_nothing() {
         let (tx, mut rx) = mpsc::channel::<u32>(4);
         {
-            let mut recv = pin!(rx.recv());
+            let mut recv = std::pin::pin!(rx.recv());
             assert!(recv.as_mut().poll(&mut noop_cx()).is_pending());
         }
         tx.try_send(1).unwrap();
@@ -634,7 +634,7 @@ mod tests {
         tx.try_send(0).unwrap();
         let mut cx = noop_cx();
         {
-            let mut r = pin!(tx.reserve());
+            let mut r = std::pin::pin!(tx.reserve());
             assert!(r.as_mut().poll(&mut cx).is_pending());
         }
         assert_eq!(rx.try_recv(), Ok(0));
@@ -718,7 +718,7 @@ mod tests {
     fn sender_closed_completes_when_receiver_goes() {
         let (tx, rx) = mpsc::channel::<u8>(1);
         let mut cx = noop_cx();
-        let mut closed = pin!(tx.closed());
+        let mut closed = std::pin::pin!(tx.closed());
         assert!(closed.as_mut().poll(&mut cx).is_pending());
         drop(rx);
         assert!(closed.as_mut().poll(&mut cx).is_ready());

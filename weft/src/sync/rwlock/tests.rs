@@ -2,7 +2,7 @@
 
 use super::*;
 use std::future::Future;
-use std::pin::pin;
+
 use std::task::{Context, Poll, Waker};
 
 fn assert_send_sync<T: Send + Sync>() {}
@@ -23,13 +23,13 @@ fn waiting_writer_blocks_later_readers() {
     let lock = RwLock::new(0);
     let mut cx = Context::from_waker(Waker::noop());
     let r1 = lock.try_read().unwrap();
-    let mut w = pin!(lock.write());
+    let mut w = std::pin::pin!(lock.write());
     assert!(w.as_mut().poll(&mut cx).is_pending());
     assert!(
         lock.try_read().is_err(),
         "a reader must not pass the waiting writer"
     );
-    let mut r2 = pin!(lock.read());
+    let mut r2 = std::pin::pin!(lock.read());
     assert!(r2.as_mut().poll(&mut cx).is_pending());
     drop(r1);
     let Poll::Ready(mut guard) = w.as_mut().poll(&mut cx) else {
