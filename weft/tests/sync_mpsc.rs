@@ -1,5 +1,5 @@
 //! `weft::sync::mpsc` through its public API, on the runtime.
-#![cfg(all(feature = "sync", feature = "rt"))]
+#![cfg(all(feature = "sync", feature = "rt", feature = "macros"))]
 
 use std::future::{poll_fn, Future};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,49 +52,45 @@ fn four_producers_bounded_exactly_once_in_order() {
     }
 }
 
-#[test]
-fn tasks_send_and_receive() {
-    rt().block_on(async {
-        let (tx, mut rx) = mpsc::channel(2);
-        for t in 0..3u32 {
-            let tx = tx.clone();
-            weft::spawn(async move {
-                for i in 0..10 {
-                    tx.send(t * 100 + i).await.unwrap();
-                }
-            });
-        }
-        drop(tx);
-        let mut got = Vec::new();
-        while let Some(v) = rx.recv().await {
-            got.push(v);
-        }
-        got.sort_unstable();
-        let mut expected: Vec<u32> = (0..3)
-            .flat_map(|t| (0..10).map(move |i| t * 100 + i))
-            .collect();
-        expected.sort_unstable();
-        assert_eq!(got, expected);
-    });
-}
-
-#[test]
-fn unbounded_across_tasks() {
-    rt().block_on(async {
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let h = weft::spawn(async move {
-            for i in 0..1000 {
-                tx.send(i).unwrap();
+#[weft::test]
+async fn tasks_send_and_receive() {
+    let (tx, mut rx) = mpsc::channel(2);
+    for t in 0..3u32 {
+        let tx = tx.clone();
+        weft::spawn(async move {
+            for i in 0..10 {
+                tx.send(t * 100 + i).await.unwrap();
             }
         });
-        let mut n = 0;
-        while let Some(v) = rx.recv().await {
-            assert_eq!(v, n);
-            n += 1;
+    }
+    drop(tx);
+    let mut got = Vec::new();
+    while let Some(v) = rx.recv().await {
+        got.push(v);
+    }
+    got.sort_unstable();
+    let mut expected: Vec<u32> = (0..3)
+        .flat_map(|t| (0..10).map(move |i| t * 100 + i))
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(got, expected);
+}
+
+#[weft::test]
+async fn unbounded_across_tasks() {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let h = weft::spawn(async move {
+        for i in 0..1000 {
+            tx.send(i).unwrap();
         }
-        assert_eq!(n, 1000);
-        h.await.unwrap();
     });
+    let mut n = 0;
+    while let Some(v) = rx.recv().await {
+        assert_eq!(v, n);
+        n += 1;
+    }
+    assert_eq!(n, 1000);
+    h.await.unwrap();
 }
 
 #[test]
@@ -124,68 +120,62 @@ fn recv_consumes_coop_budget() {
     });
 }
 
-#[test]
-fn reserve_waits_for_capacity_in_order() {
-    rt().block_on(async {
-        let (tx, mut rx) = mpsc::channel::<u32>(1);
-        tx.send(0).await.unwrap();
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut handles = Vec::new();
-        for i in 1..=3 {
-            let tx = tx.clone();
-            let order = order.clone();
-            handles.push(weft::spawn(async move {
-                let permit = tx.reserve().await.unwrap();
-                order.lock().unwrap().push(i);
-                permit.send(i);
-            }));
-            // Let the task queue up before the next one.
-            weft::task::yield_now().await;
-        }
-        for expected in 0..=3 {
-            assert_eq!(rx.recv().await, Some(expected));
-        }
-        for h in handles {
-            h.await.unwrap();
-        }
-        assert_eq!(*order.lock().unwrap(), [1, 2, 3], "reservations are FIFO");
-    });
+#[weft::test]
+async fn reserve_waits_for_capacity_in_order() {
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    tx.send(0).await.unwrap();
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut handles = Vec::new();
+    for i in 1..=3 {
+        let tx = tx.clone();
+        let order = order.clone();
+        handles.push(weft::spawn(async move {
+            let permit = tx.reserve().await.unwrap();
+            order.lock().unwrap().push(i);
+            permit.send(i);
+        }));
+        // Let the task queue up before the next one.
+        weft::task::yield_now().await;
+    }
+    for expected in 0..=3 {
+        assert_eq!(rx.recv().await, Some(expected));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    assert_eq!(*order.lock().unwrap(), [1, 2, 3], "reservations are FIFO");
 }
 
-#[test]
-fn dropping_a_pending_recv_loses_nothing() {
-    rt().block_on(async {
-        let (tx, mut rx) = mpsc::channel::<u32>(4);
-        let mut polled = false;
-        {
-            let recv = rx.recv();
-            let mut recv = std::pin::pin!(recv);
-            poll_fn(|cx| {
-                assert!(recv.as_mut().poll(cx).is_pending());
-                polled = true;
-                Poll::Ready(())
-            })
-            .await;
-        }
-        assert!(polled);
-        tx.send(9).await.unwrap();
-        assert_eq!(rx.recv().await, Some(9));
-    });
+#[weft::test]
+async fn dropping_a_pending_recv_loses_nothing() {
+    let (tx, mut rx) = mpsc::channel::<u32>(4);
+    let mut polled = false;
+    {
+        let recv = rx.recv();
+        let mut recv = std::pin::pin!(recv);
+        poll_fn(|cx| {
+            assert!(recv.as_mut().poll(cx).is_pending());
+            polled = true;
+            Poll::Ready(())
+        })
+        .await;
+    }
+    assert!(polled);
+    tx.send(9).await.unwrap();
+    assert_eq!(rx.recv().await, Some(9));
 }
 
-#[test]
-fn closed_channel_reports_errors() {
-    rt().block_on(async {
-        let (tx, mut rx) = mpsc::channel::<u32>(1);
-        rx.close();
-        assert!(tx.is_closed());
-        assert_eq!(tx.send(1).await.unwrap_err().0, 1);
-        assert!(matches!(tx.try_send(2), Err(TrySendError::Closed(2))));
-        assert!(tx.reserve().await.is_err());
-        assert_eq!(rx.recv().await, None);
-        assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
-        tx.closed().await;
-    });
+#[weft::test]
+async fn closed_channel_reports_errors() {
+    let (tx, mut rx) = mpsc::channel::<u32>(1);
+    rx.close();
+    assert!(tx.is_closed());
+    assert_eq!(tx.send(1).await.unwrap_err().0, 1);
+    assert!(matches!(tx.try_send(2), Err(TrySendError::Closed(2))));
+    assert!(tx.reserve().await.is_err());
+    assert_eq!(rx.recv().await, None);
+    assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+    tx.closed().await;
 }
 
 #[test]
@@ -220,4 +210,25 @@ fn values_dropped_with_the_channel() {
         assert!(tx.send(marker.clone()).await.is_err());
     });
     assert_eq!(Arc::strong_count(&marker), 1);
+}
+
+#[weft::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_producer_tasks_on_two_workers_exactly_once_in_order() {
+    let (tx, mut rx) = mpsc::channel::<u64>(128);
+    for p in 0..4u64 {
+        let tx = tx.clone();
+        weft::spawn(async move {
+            for i in 0..STRESS_MESSAGES / 4 {
+                tx.send(p << 32 | i).await.unwrap();
+            }
+        });
+    }
+    drop(tx);
+    let mut next = [0u64; 4];
+    while let Some(v) = rx.recv().await {
+        let (p, i) = ((v >> 32) as usize, v & 0xffff_ffff);
+        assert_eq!(i, next[p], "producer {p} out of order");
+        next[p] += 1;
+    }
+    assert_eq!(next, [STRESS_MESSAGES / 4; 4]);
 }

@@ -1,5 +1,5 @@
 //! `weft::sync::Semaphore` through its public API, on the runtime.
-#![cfg(all(feature = "sync", feature = "rt"))]
+#![cfg(all(feature = "sync", feature = "rt", feature = "macros"))]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -36,42 +36,38 @@ fn at_most_n_tasks_inside() {
     assert_eq!(sem.available_permits(), 3);
 }
 
-#[test]
-fn big_request_is_not_starved_by_small_ones() {
-    rt().block_on(async {
-        let sem = Arc::new(Semaphore::new(2));
-        let p = sem.clone().acquire_many_owned(2).await.unwrap();
-        let big = weft::spawn({
-            let sem = sem.clone();
-            async move { sem.acquire_many(2).await.unwrap().forget() }
-        });
-        weft::task::yield_now().await;
-        // One permit back: the big waiter at the head takes it and keeps
-        // waiting; a small request must not jump the queue.
-        let mut p = p;
-        let one = p.split(1).unwrap();
-        drop(one);
-        assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::NoPermits);
-        drop(p);
-        big.await.unwrap();
-        assert_eq!(sem.available_permits(), 0);
+#[weft::test]
+async fn big_request_is_not_starved_by_small_ones() {
+    let sem = Arc::new(Semaphore::new(2));
+    let p = sem.clone().acquire_many_owned(2).await.unwrap();
+    let big = weft::spawn({
+        let sem = sem.clone();
+        async move { sem.acquire_many(2).await.unwrap().forget() }
     });
+    weft::task::yield_now().await;
+    // One permit back: the big waiter at the head takes it and keeps
+    // waiting; a small request must not jump the queue.
+    let mut p = p;
+    let one = p.split(1).unwrap();
+    drop(one);
+    assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::NoPermits);
+    drop(p);
+    big.await.unwrap();
+    assert_eq!(sem.available_permits(), 0);
 }
 
-#[test]
-fn close_wakes_waiters_with_an_error() {
-    rt().block_on(async {
-        let sem = Arc::new(Semaphore::new(0));
-        let waiter = weft::spawn({
-            let sem = sem.clone();
-            async move { sem.acquire().await.map(|p| p.forget()) }
-        });
-        weft::task::yield_now().await;
-        sem.close();
-        let err: AcquireError = waiter.await.unwrap().unwrap_err();
-        assert_eq!(err.to_string(), "semaphore closed");
-        assert!(sem.is_closed());
+#[weft::test]
+async fn close_wakes_waiters_with_an_error() {
+    let sem = Arc::new(Semaphore::new(0));
+    let waiter = weft::spawn({
+        let sem = sem.clone();
+        async move { sem.acquire().await.map(|p| p.forget()) }
     });
+    weft::task::yield_now().await;
+    sem.close();
+    let err: AcquireError = waiter.await.unwrap().unwrap_err();
+    assert_eq!(err.to_string(), "semaphore closed");
+    assert!(sem.is_closed());
 }
 
 #[test]
