@@ -38,7 +38,12 @@
 //!    releases (step 4) the permits it had been partly assigned, so they go
 //!    to the next waiter.
 //! 6. Close: sets `CLOSED`, unlinks and wakes every waiter; they complete with
-//!    `AcquireError`, and their partial permits return when they are dropped.
+//!    `AcquireError` (even one already assigned all it asked for, as in
+//!    Tokio), and their permits return when they are dropped.
+//! 7. Budget: an `Acquire` takes its permits (or its place in the queue)
+//!    first and consults the coop budget only then. A task out of budget
+//!    keeps the permits in its node and yields; its next poll completes at
+//!    once. So running out of budget never costs a task its FIFO place.
 //!
 //! The waiter node lives inside the pinned `Acquire` future: waiting
 //! allocates nothing. The queue links, the waker and the `linked` flag of a

@@ -29,7 +29,7 @@
 //!
 //! # How it works
 //!
-//! The queue ([`list`]) is a linked list of blocks of slots: a sender claims
+//! The queue (module `list`) is a linked list of blocks of slots: a sender claims
 //! a slot with one atomic add and writes it; the receiver walks the blocks
 //! in order and recycles the ones it has emptied. The bounded channel's
 //! capacity is the crate's fair batch semaphore; the unbounded channel
