@@ -29,6 +29,8 @@ mod task_local;
 mod waker;
 mod yield_now;
 
+#[cfg(all(test, not(loom)))]
+mod harness_tests;
 #[cfg(all(test, loom))]
 mod loom_tests;
 #[cfg(test)]
