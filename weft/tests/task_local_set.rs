@@ -164,7 +164,12 @@ fn spawn_local_outside_a_local_set_panics() {
     // Inside a runtime but outside a LocalSet, too.
     let rt = current_thread();
     let err = rt
-        .block_on(async { weft::spawn(async { task::spawn_local(async {}) }).await })
+        .block_on(async {
+            weft::spawn(async {
+                drop(task::spawn_local(async {}));
+            })
+            .await
+        })
         .unwrap_err();
     assert!(err.is_panic());
     assert!(panic_msg(&err.into_panic()).starts_with("`spawn_local` called from outside"));

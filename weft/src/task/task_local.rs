@@ -450,7 +450,6 @@ impl Error for AccessError {}
 
 #[cfg(all(test, not(loom)))]
 mod tests {
-    use super::*;
 
     crate::task_local! {
         static KEY: u32;
