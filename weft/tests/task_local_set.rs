@@ -339,3 +339,75 @@ fn yield_now_in_local_tasks_lets_others_run() {
         assert_eq!(*order.borrow(), vec!["a1", "b1", "a2"]);
     });
 }
+
+mod local_runtime {
+    use super::*;
+    use weft::runtime::{LocalOptions, LocalRuntime};
+
+    #[test]
+    fn spawn_local_from_block_on_and_from_tasks() {
+        let rt = LocalRuntime::new().unwrap();
+        let rc = Rc::new(Cell::new(0));
+        let r = rc.clone();
+        rt.block_on(async move {
+            let r2 = r.clone();
+            task::spawn_local(async move { r2.set(r2.get() + 1) })
+                .await
+                .unwrap();
+            // A Send task of the runtime can spawn local tasks too.
+            weft::spawn(async { task::spawn_local(async { 1 }).await.unwrap() })
+                .await
+                .unwrap();
+            r.set(r.get() + 1);
+        });
+        assert_eq!(rc.get(), 2);
+    }
+
+    #[test]
+    fn spawn_local_on_the_runtime_runs_in_block_on() {
+        let rt = weft::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build_local(LocalOptions::default())
+            .unwrap();
+        let check = DropCheck::new();
+        let join = rt.spawn_local(async move {
+            drop(check);
+            Rc::new(8)
+        });
+        assert_eq!(*rt.block_on(join).unwrap(), 8);
+    }
+
+    #[test]
+    fn dropping_the_runtime_cancels_local_tasks_on_its_thread() {
+        let rt = LocalRuntime::new().unwrap();
+        let (tx, rx) = oneshot::channel::<()>();
+        let check = DropCheck::new();
+        rt.spawn_local(async move {
+            let _check = check;
+            let _tx = tx;
+            pending::<()>().await;
+        });
+        rt.block_on(async { task::yield_now().await });
+        drop(rt);
+        assert!(futures::executor::block_on(rx).is_err());
+    }
+
+    #[test]
+    fn multi_thread_builder_cannot_build_local() {
+        let err = std::panic::catch_unwind(|| {
+            let _ = weft::runtime::Builder::new_multi_thread().build_local(LocalOptions::default());
+        })
+        .unwrap_err();
+        assert_eq!(
+            panic_msg(&err),
+            "multi_thread is not supported for LocalRuntime"
+        );
+    }
+
+    #[weft::test(flavor = "local")]
+    async fn local_flavor_test_attribute() {
+        let rc = Rc::new(2);
+        let r = rc.clone();
+        assert_eq!(task::spawn_local(async move { *r }).await.unwrap(), 2);
+    }
+}

@@ -4,7 +4,7 @@ use crate::runtime::blocking::{self, pool::Callback, pool::ThreadNameFn, Blockin
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
-use crate::runtime::{Handle, Runtime};
+use crate::runtime::{Handle, LocalOptions, LocalRuntime, Runtime};
 use std::fmt;
 use std::io;
 use std::time::Duration;
@@ -425,6 +425,34 @@ impl Builder {
             Kind::CurrentThread => self.build_current_thread(),
             #[cfg(feature = "rt-multi-thread")]
             Kind::MultiThread => self.build_multi_thread(),
+        }
+    }
+
+    /// Creates the configured runtime as a [`LocalRuntime`], which also runs
+    /// `!Send` tasks (`spawn_local`) on the current thread.
+    ///
+    /// # Panics
+    ///
+    /// If the builder was made with `new_multi_thread`: "multi_thread is not
+    /// supported for LocalRuntime".
+    ///
+    /// ```
+    /// use weft::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .build_local(LocalOptions::default())
+    ///     .unwrap();
+    /// let join = rt.spawn_local(async { std::rc::Rc::new(1) });
+    /// assert_eq!(*rt.block_on(join).unwrap(), 1);
+    /// ```
+    pub fn build_local(&mut self, options: LocalOptions) -> io::Result<LocalRuntime> {
+        match self.kind {
+            Kind::CurrentThread => Ok(LocalRuntime::from_runtime(
+                self.build_current_thread()?,
+                options,
+            )),
+            #[cfg(feature = "rt-multi-thread")]
+            Kind::MultiThread => panic!("multi_thread is not supported for LocalRuntime"),
         }
     }
 
