@@ -411,3 +411,28 @@ mod local_runtime {
         assert_eq!(task::spawn_local(async move { *r }).await.unwrap(), 2);
     }
 }
+
+/// A runtime and a LocalSet kept in a thread-local are dropped during
+/// thread-local destruction, possibly after weft's own context is gone.
+#[test]
+fn local_set_and_runtime_in_a_thread_local() {
+    struct RtAndLocalSet {
+        rt: Runtime,
+        local: LocalSet,
+    }
+    thread_local! {
+        static CURRENT: RtAndLocalSet = RtAndLocalSet {
+            rt: current_thread(),
+            local: LocalSet::new(),
+        };
+    }
+    std::thread::spawn(|| {
+        CURRENT.with(|c| {
+            c.rt.block_on(c.local.run_until(async {
+                task::spawn_local(async {});
+            }))
+        });
+    })
+    .join()
+    .unwrap();
+}

@@ -226,6 +226,54 @@ pub(crate) fn try_enter_blocking_region() -> Option<BlockingRegionGuard> {
         }))
 }
 
+/// Forbids `block_in_place` on this thread until dropped; see
+/// [`disallow_block_in_place`].
+#[derive(Debug)]
+pub(crate) struct DisallowBlockInPlaceGuard {
+    reset: bool,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Makes `block_in_place` panic while the guard lives, where it would be
+/// allowed (a multi-thread runtime's `block_on`): a `LocalSet` is being
+/// polled, and its tasks cannot continue on another thread.
+pub(crate) fn disallow_block_in_place() -> DisallowBlockInPlaceGuard {
+    let reset = CONTEXT
+        .try_with(|ctx| {
+            if ctx.runtime.get()
+                == (EnterRuntime::Entered {
+                    allow_block_in_place: true,
+                })
+            {
+                ctx.runtime.set(EnterRuntime::Entered {
+                    allow_block_in_place: false,
+                });
+                true
+            } else {
+                false
+            }
+        })
+        .unwrap_or(false);
+    DisallowBlockInPlaceGuard {
+        reset,
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for DisallowBlockInPlaceGuard {
+    fn drop(&mut self) {
+        if self.reset {
+            let _ = CONTEXT.try_with(|ctx| {
+                if ctx.runtime.get().is_entered() {
+                    ctx.runtime.set(EnterRuntime::Entered {
+                        allow_block_in_place: true,
+                    });
+                }
+            });
+        }
+    }
+}
+
 /// Runs `f` as if the thread were not driving a runtime (`block_in_place`),
 /// restoring the previous state afterwards.
 #[allow(dead_code)]
@@ -245,13 +293,19 @@ pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
 
 /// Installs `cx` as the running scheduler of this thread while `f` runs.
 pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
-    struct Reset(*const scheduler::Context);
+    // `None` when the thread-local is gone: a runtime dropped during
+    // thread-local destruction shuts down without a scheduler context.
+    struct Reset(Option<*const scheduler::Context>);
     impl Drop for Reset {
         fn drop(&mut self) {
-            CONTEXT.with(|ctx| ctx.scheduler.set(self.0));
+            if let Some(prev) = self.0 {
+                let _ = CONTEXT.try_with(|ctx| ctx.scheduler.set(prev));
+            }
         }
     }
-    let prev = CONTEXT.with(|ctx| ctx.scheduler.replace(cx as *const _));
+    let prev = CONTEXT
+        .try_with(|ctx| ctx.scheduler.replace(cx as *const _))
+        .ok();
     let _reset = Reset(prev);
     f()
 }

@@ -270,12 +270,16 @@ impl LocalSet {
         .await
     }
 
-    /// Runs `f` with this set current and marked as driven.
+    /// Runs `f` with this set current and marked as driven, and with
+    /// `block_in_place` forbidden (it would panic on a current-thread
+    /// runtime anyway; on a multi-thread runtime's `block_on` it would
+    /// otherwise be allowed, and the set's tasks cannot move).
     fn drive<R>(&self, f: impl FnOnce() -> R) -> R {
         struct Reset<'a> {
             owner: &'a LocalSetOwner,
             was_driving: bool,
             _entered: LocalEnterGuard,
+            _no_block_in_place: context::DisallowBlockInPlaceGuard,
         }
         impl Drop for Reset<'_> {
             fn drop(&mut self) {
@@ -286,6 +290,8 @@ impl LocalSet {
             owner: &self.owner,
             was_driving: self.owner.driving.replace(true),
             _entered: self.enter(),
+            // The set's tasks must stay on this thread.
+            _no_block_in_place: context::disallow_block_in_place(),
         };
         f()
     }
