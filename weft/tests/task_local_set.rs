@@ -404,6 +404,34 @@ mod local_runtime {
         );
     }
 
+    #[test]
+    fn spawn_local_under_the_enter_guard() {
+        let rt = LocalRuntime::new().unwrap();
+        let (tx, rx) = oneshot::channel();
+        let _guard = rt.enter();
+        task::spawn_local(async move {
+            task::yield_now().await;
+            tx.send(5).unwrap();
+        });
+        assert_eq!(rt.block_on(async move { rx.await.unwrap() }), 5);
+    }
+
+    #[test]
+    fn spawn_local_under_its_handle_on_another_thread_panics() {
+        let rt = LocalRuntime::new().unwrap();
+        let handle = rt.handle().clone();
+        let err = std::thread::spawn(move || {
+            let _guard = handle.enter();
+            std::panic::catch_unwind(|| drop(task::spawn_local(async {}))).unwrap_err()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(
+            panic_msg(&err),
+            "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was created on"
+        );
+    }
+
     #[weft::test(flavor = "local")]
     async fn local_flavor_test_attribute() {
         let rc = Rc::new(2);

@@ -448,7 +448,7 @@ impl Builder {
     pub fn build_local(&mut self, options: LocalOptions) -> io::Result<LocalRuntime> {
         match self.kind {
             Kind::CurrentThread => Ok(LocalRuntime::from_runtime(
-                self.build_current_thread()?,
+                self.build_current_thread_for(Some(std::thread::current().id()))?,
                 options,
             )),
             #[cfg(feature = "rt-multi-thread")]
@@ -486,17 +486,29 @@ impl Builder {
             after_unpark: self.after_unpark.clone(),
             disable_lifo_slot: self.disable_lifo_slot,
             name: self.name.clone(),
+            local_runtime_thread: None,
         }
     }
 
     fn build_current_thread(&mut self) -> io::Result<Runtime> {
+        self.build_current_thread_for(None)
+    }
+
+    /// `local_runtime_thread`: see `Config`.
+    fn build_current_thread_for(
+        &mut self,
+        local_runtime_thread: Option<std::thread::ThreadId>,
+    ) -> io::Result<Runtime> {
         let (driver, driver_handle) = Driver::new(&self.driver_cfg())?;
         let blocking_pool = self.blocking_pool(0);
         let (scheduler, handle) = CurrentThread::new(
             driver,
             driver_handle,
             blocking_pool.spawner().clone(),
-            self.config(CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL),
+            Config {
+                local_runtime_thread,
+                ..self.config(CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL)
+            },
         );
         let handle = Handle {
             inner: scheduler::Handle::CurrentThread(handle),

@@ -163,15 +163,20 @@ impl LocalRuntime {
         self.rt().block_on(local.run_until(future))
     }
 
-    /// Enters the runtime context (see [`Runtime::enter`]).
+    /// Enters the runtime context (see [`Runtime::enter`]); `spawn_local`
+    /// also works while the guard lives (the tasks run in `block_on`).
     ///
     /// ```
     /// let rt = weft::runtime::LocalRuntime::new().unwrap();
-    /// let _guard = rt.enter();
-    /// assert!(weft::runtime::Handle::try_current().is_ok());
+    /// let join = {
+    ///     let _guard = rt.enter();
+    ///     assert!(weft::runtime::Handle::try_current().is_ok());
+    ///     weft::task::spawn_local(async { 1 })
+    /// };
+    /// assert_eq!(rt.block_on(join).unwrap(), 1);
     /// ```
     pub fn enter(&self) -> EnterGuard<'_> {
-        self.rt().enter()
+        self.rt().enter().with_local_set(self.local().enter())
     }
 
     /// Shuts the runtime down, waiting at most `duration` for its blocking

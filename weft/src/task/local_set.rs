@@ -151,12 +151,18 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    match context::current_local_set() {
-        Some(owner) => owner.spawn(future, Location::caller()),
-        None => panic!(
-            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
-        ),
+    if let Some(owner) = context::current_local_set() {
+        return owner.spawn(future, Location::caller());
     }
+    // A `LocalRuntime`'s handle entered on another thread gets its own message.
+    if let Ok(Some(thread)) = context::with_current(|h| h.local_runtime_thread()) {
+        if thread != std::thread::current().id() {
+            panic!(
+                "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was created on"
+            );
+        }
+    }
+    panic!("`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`")
 }
 
 impl LocalSet {
