@@ -445,3 +445,15 @@ fn replaced_waker_is_dropped_outside_the_lock() {
         .is_pending());
     assert_eq!(set.try_join_next().unwrap().unwrap(), 42);
 }
+
+#[test]
+fn send_and_sync_of_the_public_types() {
+    fn send<T: Send>() {}
+    fn sync<T: Sync>() {}
+    send::<JoinSet<u32>>();
+    sync::<JoinSet<u32>>();
+    send::<JoinSet<std::cell::Cell<u32>>>();
+    sync::<JoinSet<std::cell::Cell<u32>>>();
+    sync::<weft::task::LocalKey<u32>>();
+    send::<weft::task::futures::TaskLocalFuture<u32, std::future::Ready<()>>>();
+}

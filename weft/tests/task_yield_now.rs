@@ -192,6 +192,39 @@ fn busy_loop_over_finished_join_handles_does_not_starve() {
     });
 }
 
+/// The starvation test: a task looping over an always-ready weft
+/// channel (it feeds itself) does not starve a timer or a second task on
+/// the same current-thread runtime.
+#[cfg(all(feature = "sync", feature = "time"))]
+#[test]
+fn busy_loop_over_a_ready_channel_does_not_starve_a_timer_or_a_task() {
+    let rt = current_thread();
+    rt.block_on(async {
+        let (tx, mut rx) = weft::sync::mpsc::unbounded_channel::<u64>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = stop.clone();
+        let busy = weft::spawn(async move {
+            tx.send(0).unwrap();
+            let mut n = 0;
+            while !s.load(Ordering::SeqCst) {
+                // Always ready: there is always one message in the channel.
+                let v = rx.recv().await.unwrap();
+                tx.send(v + 1).unwrap();
+                n += 1;
+            }
+            n
+        });
+        let timer = weft::spawn(async {
+            weft::time::sleep(std::time::Duration::from_millis(5)).await;
+            "timer fired"
+        });
+        assert_eq!(timer.await.unwrap(), "timer fired");
+        assert_eq!(weft::spawn(async { 7 }).await.unwrap(), 7);
+        stop.store(true, Ordering::SeqCst);
+        assert!(busy.await.unwrap() > 0);
+    });
+}
+
 /// Each poll of a task starts with a fresh budget of 128 units, and the
 /// 129th ready resource in one poll returns Pending.
 #[test]

@@ -35,6 +35,13 @@ use std::time::Duration;
 /// });
 /// assert_eq!(v, 10);
 /// ```
+///
+/// It cannot move to another thread:
+///
+/// ```compile_fail
+/// fn assert_send<T: Send>() {}
+/// assert_send::<weft::runtime::LocalRuntime>();
+/// ```
 pub struct LocalRuntime {
     /// `None` only while shutting down.
     local: Option<LocalSet>,

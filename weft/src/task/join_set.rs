@@ -38,6 +38,14 @@ use std::task::{Context, Poll};
 /// assert!(seen.iter().all(|&b| b));
 /// # }
 /// ```
+///
+/// A `JoinSet` is `Send` (and `Sync`) when its output type is `Send`, and
+/// only then:
+///
+/// ```compile_fail
+/// fn assert_send<T: Send>() {}
+/// assert_send::<weft::task::JoinSet<std::rc::Rc<u8>>>();
+/// ```
 pub struct JoinSet<T> {
     inner: IdleNotifiedSet<JoinHandle<T>>,
 }

@@ -75,6 +75,13 @@ const INITIAL_CAPACITY: usize = 64;
 /// });
 /// assert_eq!(out, "not Send");
 /// ```
+///
+/// A `LocalSet` stays on its thread: it is neither `Send` nor `Sync`.
+///
+/// ```compile_fail
+/// fn assert_send<T: Send>() {}
+/// assert_send::<weft::task::LocalSet>();
+/// ```
 pub struct LocalSet {
     tick: Cell<u8>,
     owner: Rc<LocalSetOwner>,
