@@ -168,7 +168,9 @@ fn mismatched_pattern_disables_the_branch() {
 
 #[test]
 fn false_precondition_never_polls_the_branch() {
-    let f = poll_fn(|_| -> Poll<()> { panic!("a disabled branch was polled") });
+    // No type annotation: as with Tokio, the unconstrained output type falls
+    // back to `()`.
+    let f = poll_fn(|_| panic!("a disabled branch was polled"));
     let (tx, rx) = oneshot::channel();
     let mut task = mock_task::spawn(async {
         weft::select! {
