@@ -61,28 +61,17 @@ fn sleep_never_completes_early() {
     });
 }
 
-#[test]
-fn one_ms_sleep_waits_less_than_two_ms_on_average() {
-    rt().block_on(async {
-        let start = std::time::Instant::now();
-        for _ in 0..20 {
-            time::sleep(ms(1)).await;
-        }
-        // Tokio takes about 2 ms per 1 ms sleep; rounding up to the next
-        // millisecond boundary costs weft at most 1 ms extra per sleep. The
-        // bound is loose because the machine is shared.
-        assert!(start.elapsed() < ms(20 * 3), "{:?}", start.elapsed());
-    });
-}
+// How long a 1 ms sleep really takes is measured in the bench crate
+// (timers), not here: timed assertions do not belong in tests.
 
 #[test]
-fn zero_sleeps_do_not_wait_for_a_tick() {
-    rt().block_on(async {
-        let start = std::time::Instant::now();
+fn zero_sleeps_complete_without_time_passing() {
+    paused_rt().block_on(async {
+        let start = Instant::now();
         for _ in 0..1000 {
             time::sleep(Duration::ZERO).await;
         }
-        assert!(start.elapsed() < ms(500), "{:?}", start.elapsed());
+        assert_eq!(Instant::now(), start, "a zero sleep never waits for a tick");
     });
 }
 
@@ -240,6 +229,7 @@ fn sleep_panic_points_at_the_caller() {
 #[test]
 fn polling_after_shutdown_panics() {
     let rt = rt();
+    #[allow(clippy::async_yields_async)]
     let mut sleep = rt.block_on(async { Box::pin(time::sleep(Duration::from_secs(60))) });
     drop(rt);
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -420,7 +420,6 @@ impl fmt::Debug for Notify {
 mod tests {
     use super::*;
     use std::future::Future;
-    use std::pin::pin;
     use std::pin::Pin;
     use std::sync::atomic::{AtomicUsize as StdAtomicUsize, Ordering};
     use std::task::Wake;
@@ -453,9 +452,9 @@ mod tests {
         notify.notify_one();
         notify.notify_one();
         let (_c, w) = counter();
-        assert!(poll(pin!(notify.notified()), &w).is_ready());
+        assert!(poll(std::pin::pin!(notify.notified()), &w).is_ready());
         assert!(
-            poll(pin!(notify.notified()), &w).is_pending(),
+            poll(std::pin::pin!(notify.notified()), &w).is_pending(),
             "only one permit"
         );
     }
@@ -466,9 +465,9 @@ mod tests {
         let (c1, w1) = counter();
         let (c2, w2) = counter();
         let (c3, w3) = counter();
-        let mut n1 = pin!(notify.notified());
-        let mut n2 = pin!(notify.notified());
-        let mut n3 = pin!(notify.notified());
+        let mut n1 = std::pin::pin!(notify.notified());
+        let mut n2 = std::pin::pin!(notify.notified());
+        let mut n3 = std::pin::pin!(notify.notified());
         assert!(poll(n1.as_mut(), &w1).is_pending());
         assert!(poll(n2.as_mut(), &w2).is_pending());
         assert!(poll(n3.as_mut(), &w3).is_pending());
@@ -497,11 +496,11 @@ mod tests {
         }
         let (_c, w) = counter();
         assert!(
-            poll(pin!(unpolled), &w).is_ready(),
+            poll(std::pin::pin!(unpolled), &w).is_ready(),
             "created before the call"
         );
         assert!(
-            poll(pin!(notify.notified()), &w).is_pending(),
+            poll(std::pin::pin!(notify.notified()), &w).is_pending(),
             "no permit stored"
         );
     }
@@ -512,7 +511,7 @@ mod tests {
         let (c2, w2) = counter();
         let (_c1, w1) = counter();
         let mut n1 = Box::pin(notify.notified());
-        let mut n2 = pin!(notify.notified());
+        let mut n2 = std::pin::pin!(notify.notified());
         assert!(poll(n1.as_mut(), &w1).is_pending());
         assert!(poll(n2.as_mut(), &w2).is_pending());
         notify.notify_one();
@@ -529,7 +528,7 @@ mod tests {
         assert!(poll(n1.as_mut(), &w).is_pending());
         notify.notify_one();
         drop(n1);
-        assert!(poll(pin!(notify.notified()), &w).is_ready());
+        assert!(poll(std::pin::pin!(notify.notified()), &w).is_ready());
     }
 
     #[test]
@@ -547,14 +546,14 @@ mod tests {
     #[test]
     fn enable_registers_and_consumes_permit() {
         let notify = Notify::new();
-        let mut n = pin!(notify.notified());
+        let mut n = std::pin::pin!(notify.notified());
         assert!(!n.as_mut().enable());
         notify.notify_waiters();
         assert!(n.as_mut().enable());
         notify.notify_one();
-        let mut m = pin!(notify.notified());
+        let mut m = std::pin::pin!(notify.notified());
         assert!(m.as_mut().enable());
-        let mut k = pin!(notify.notified());
+        let mut k = std::pin::pin!(notify.notified());
         assert!(!k.as_mut().enable());
     }
 
@@ -563,7 +562,7 @@ mod tests {
         let notify = Notify::new();
         let (c1, w1) = counter();
         let (c2, w2) = counter();
-        let mut n = pin!(notify.notified());
+        let mut n = std::pin::pin!(notify.notified());
         assert!(poll(n.as_mut(), &w1).is_pending());
         assert!(poll(n.as_mut(), &w2).is_pending());
         assert_eq!(Arc::strong_count(&c1), 2, "old waker dropped");
@@ -576,7 +575,7 @@ mod tests {
         let notify = Notify::new();
         let (_c, w) = counter();
         notify.notify_one();
-        let mut n = pin!(notify.notified());
+        let mut n = std::pin::pin!(notify.notified());
         assert!(poll(n.as_mut(), &w).is_ready());
         assert!(poll(n.as_mut(), &w).is_ready());
     }
