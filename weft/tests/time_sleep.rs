@@ -229,7 +229,12 @@ fn sleep_panic_points_at_the_caller() {
 #[test]
 fn polling_after_shutdown_panics() {
     let rt = rt();
-    let mut sleep = rt.block_on(async { Box::pin(time::sleep(Duration::from_secs(60))) });
+    let mut sleep = {
+        let _guard = rt.enter();
+        Box::pin(time::sleep(Duration::from_secs(60)))
+    };
+    // Registered while the runtime is alive.
+    assert!(poll_once(sleep.as_mut(), Waker::noop()).is_pending());
     drop(rt);
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = poll_once(sleep.as_mut(), Waker::noop());
