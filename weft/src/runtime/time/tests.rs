@@ -223,8 +223,8 @@ fn no_unpark_while_the_driver_is_awake() {
     // an earlier one does.
     let later = Timer::new(&rt);
     let earlier = Timer::new(&rt);
-    time.begin_park();
-    time.set_parked_until(next_tick(&rt).unwrap());
+    let wake = time.begin_park().unwrap();
+    time.set_parked_until(wake);
     assert!(later
         .poll(Instant::now() + Duration::from_secs(5), &waker)
         .is_pending());
