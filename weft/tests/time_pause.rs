@@ -81,15 +81,11 @@ fn misuse_panics_with_tokios_messages() {
 
 #[test]
 fn pause_on_a_multi_thread_runtime_panics() {
-    // Until the multi-thread scheduler lands, `build` fails and there is
-    // nothing to check here (the clock's own unit test covers the message).
-    let Ok(rt) = Builder::new_multi_thread()
+    let rt = Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
-    else {
-        return;
-    };
+        .unwrap();
     assert_eq!(
         panic_msg(|| rt.block_on(async { time::pause() })),
         "`time::pause()` requires the `current_thread` Tokio runtime. \
