@@ -119,5 +119,10 @@ fn paused_interval(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, concurrent_sleeps, create_and_cancel, paused_interval);
+criterion_group!(
+    benches,
+    concurrent_sleeps,
+    create_and_cancel,
+    paused_interval
+);
 criterion_main!(benches);
