@@ -64,25 +64,16 @@ async fn sleep_never_completes_early() {
     assert!(Instant::now() >= deadline);
 }
 
-#[weft::test]
-async fn one_ms_sleep_waits_less_than_two_ms_on_average() {
-    let start = std::time::Instant::now();
-    for _ in 0..20 {
-        time::sleep(ms(1)).await;
-    }
-    // Tokio takes about 2 ms per 1 ms sleep; rounding up to the next
-    // millisecond boundary costs weft at most 1 ms extra per sleep. The
-    // bound is loose because the machine is shared.
-    assert!(start.elapsed() < ms(20 * 3), "{:?}", start.elapsed());
-}
+// How long a 1 ms sleep really takes is measured in the bench crate
+// (timers), not here: timed assertions do not belong in tests.
 
-#[weft::test]
-async fn zero_sleeps_do_not_wait_for_a_tick() {
-    let start = std::time::Instant::now();
+#[weft::test(start_paused = true)]
+async fn zero_sleeps_complete_without_time_passing() {
+    let start = Instant::now();
     for _ in 0..1000 {
         time::sleep(Duration::ZERO).await;
     }
-    assert!(start.elapsed() < ms(500), "{:?}", start.elapsed());
+    assert_eq!(Instant::now(), start, "a zero sleep never waits for a tick");
 }
 
 #[weft::test(start_paused = true)]
@@ -103,8 +94,8 @@ async fn paused_sleep_advances_exactly() {
         assert_eq!(now.elapsed(), ms(d));
     }
     // A deadline inside a millisecond: auto-advance lands on it exactly
-    // (the timer is filed under the millisecond it rounds up to, and fires
-    // once every timer of that millisecond is due).
+    // (the timer is filed under the millisecond it rounds up to, and
+    // fires once every timer of that millisecond is due).
     let now = Instant::now();
     let deadline = now + ms(1) + Duration::from_nanos(1);
     time::sleep_until(deadline).await;
