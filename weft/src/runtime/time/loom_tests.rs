@@ -64,7 +64,7 @@ fn fire_racing_with_cancel() {
         let rt2 = rt.clone();
         let driver = thread::spawn(move || {
             // The driver processes far past the deadline.
-            rt2.time.as_ref().unwrap().process(1 << 40);
+            rt2.time.as_ref().unwrap().process(u64::MAX);
         });
         // SAFETY: registered with this handle.
         unsafe { time.cancel(&entry) };
