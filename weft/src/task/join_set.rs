@@ -536,3 +536,54 @@ where
         }
     }
 }
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::task::test_sched::{self, TestSched};
+
+    /// A task completing on another thread while the owner waits in
+    /// `join_next`: the completion moves the entry to the notified list and
+    /// wakes the owner; the output is never lost.
+    #[test]
+    fn completion_on_another_thread_is_joined() {
+        loom::model(|| {
+            let sched = TestSched::new();
+            let mut set = JoinSet::new();
+            set.insert(test_sched::spawn(&sched, async { 7u32 }));
+            let s = sched.clone();
+            let t = loom::thread::spawn(move || {
+                s.run_all();
+            });
+            let res = loom::future::block_on(set.join_next());
+            t.join().unwrap();
+            assert_eq!(res.unwrap().unwrap(), 7);
+            assert!(set.is_empty());
+        });
+    }
+
+    /// `abort_all` racing with the task's first poll on another thread: the
+    /// owner joins exactly one result, completed or cancelled.
+    #[test]
+    fn abort_all_vs_poll() {
+        loom::model(|| {
+            let sched = TestSched::new();
+            let mut set = JoinSet::new();
+            set.insert(test_sched::spawn(&sched, async { 1u32 }));
+            let s = sched.clone();
+            let t = loom::thread::spawn(move || {
+                s.run_all();
+            });
+            set.abort_all();
+            t.join().unwrap();
+            // The abort may have queued the task again (to cancel it).
+            sched.run_all();
+            match set.try_join_next() {
+                Some(Ok(v)) => assert_eq!(v, 1),
+                Some(Err(e)) => assert!(e.is_cancelled()),
+                None => panic!("the task's result was lost"),
+            }
+            assert!(set.is_empty());
+        });
+    }
+}
