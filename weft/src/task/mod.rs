@@ -10,6 +10,12 @@
 //! assert_eq!(handle.await.unwrap(), "hello");
 //! # }
 //! ```
+//!
+//! Beyond single tasks: a [`JoinSet`] owns a group of tasks and yields their
+//! outputs as they complete; a [`LocalSet`] runs `!Send` futures on one
+//! thread ([`spawn_local`]); [`task_local!`](crate::task_local) gives each
+//! task a value of its own; [`yield_now`] and the [`coop`] budget keep one
+//! busy task from starving the others.
 
 mod abort_handle;
 mod cell;

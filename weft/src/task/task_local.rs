@@ -240,7 +240,7 @@ impl<T: 'static> LocalKey<T> {
     }
 
     /// Calls `f` with a reference to the current value, or returns an
-    /// [`AccessError`] outside a scope of this key.
+    /// `AccessError` outside a scope of this key.
     ///
     /// ```
     /// weft::task_local! {
@@ -287,7 +287,7 @@ impl<T: Clone + 'static> LocalKey<T> {
         self.with(|v| v.clone())
     }
 
-    /// Returns a copy of the current value, or an [`AccessError`] outside a
+    /// Returns a copy of the current value, or an `AccessError` outside a
     /// scope of this key.
     ///
     /// ```
