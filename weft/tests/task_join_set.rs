@@ -457,3 +457,48 @@ fn send_and_sync_of_the_public_types() {
     sync::<weft::task::LocalKey<u32>>();
     send::<weft::task::futures::TaskLocalFuture<u32, std::future::Ready<()>>>();
 }
+
+/// Tasks completing on the workers while the owner aborts some of them and
+/// joins all: every task is reported exactly once, as its output or as
+/// cancelled, and only aborted tasks are reported cancelled.
+#[test]
+fn concurrent_completion_abort_and_join_multi_thread() {
+    let rt = multi_thread();
+    rt.block_on(async {
+        for round in 0..20usize {
+            let mut set = JoinSet::new();
+            let mut aborts = Vec::new();
+            for i in 0..500usize {
+                let abort = set.spawn(async move {
+                    if i % 2 == 0 {
+                        weft::task::yield_now().await;
+                    }
+                    i
+                });
+                if (i + round) % 7 == 0 {
+                    aborts.push((i, abort));
+                }
+            }
+            let aborted: HashSet<usize> = aborts.iter().map(|(i, _)| *i).collect();
+            for (_, abort) in &aborts {
+                abort.abort();
+            }
+            let mut seen = HashSet::new();
+            let mut cancelled = 0;
+            while let Some(res) = set.join_next_with_id().await {
+                match res {
+                    Ok((_, i)) => assert!(seen.insert(i), "task {i} joined twice"),
+                    Err(e) => {
+                        assert!(e.is_cancelled());
+                        cancelled += 1;
+                    }
+                }
+            }
+            assert_eq!(seen.len() + cancelled, 500);
+            assert!(cancelled <= aborted.len());
+            for i in 0..500 {
+                assert!(seen.contains(&i) || aborted.contains(&i), "task {i} lost");
+            }
+        }
+    });
+}
