@@ -44,6 +44,7 @@ pub(crate) struct Handle {
     unpark: UnparkThread,
     /// The timer, `None` unless `enable_time` was set.
     #[cfg(feature = "time")]
+    #[allow(dead_code)] // read by `time::Sleep` (lands with the time issue)
     pub(crate) time: Option<time::Handle>,
     /// The runtime's clock (pausable with test-util); present even without timers.
     #[cfg(feature = "time")]
@@ -153,6 +154,11 @@ impl Driver {
 impl Handle {
     /// Wakes the thread parked in the driver (or makes its next park return).
     pub(crate) fn unpark(&self) {
+        // A paused clock must not auto-advance across a park that was woken.
+        #[cfg(feature = "test-util")]
+        if let Some(time) = &self.time {
+            time.note_unpark();
+        }
         self.unpark.unpark();
     }
 }
