@@ -91,7 +91,10 @@ impl<R: AsyncRead + Unpin, T: Codec> Future for ReadInt<R, T> {
             let before = usize::from(me.read);
             let mut buf = ReadBuf::new(&mut me.buf[..T::LEN]);
             buf.set_filled(before);
-            ready!(Pin::new(&mut me.reader).poll_read(cx, &mut buf))?;
+            match ready!(Pin::new(&mut me.reader).poll_read(cx, &mut buf)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            }
             let after = buf.filled().len();
             if after == before {
                 return Poll::Ready(Err(io::ErrorKind::UnexpectedEof.into()));
@@ -134,7 +137,10 @@ impl<W: AsyncWrite + Unpin, T: Codec> Future for WriteInt<W, T> {
         let me = self.get_mut();
         while usize::from(me.written) < T::LEN {
             let rest = &me.buf[usize::from(me.written)..T::LEN];
-            let n = ready!(Pin::new(&mut me.writer).poll_write(cx, rest))?;
+            let n = match ready!(Pin::new(&mut me.writer).poll_write(cx, rest)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            };
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }

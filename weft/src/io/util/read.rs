@@ -76,7 +76,10 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadExact<'_, R> {
             let mut buf = ReadBuf::new(&mut *me.buf);
             buf.set_filled(me.filled);
             let before = me.filled;
-            ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut buf))?;
+            match ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut buf)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            }
             let after = buf.filled().len();
             if after == before {
                 return Poll::Ready(Err(eof()));

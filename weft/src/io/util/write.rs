@@ -82,7 +82,10 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteAll<'_, W> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let me = self.get_mut();
         while !me.buf.is_empty() {
-            let n = ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf))?;
+            let n = match ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            };
             let rest = mem::take(&mut me.buf);
             me.buf = &rest[n.min(rest.len())..];
             if n == 0 {
@@ -121,7 +124,13 @@ where
         if !me.buf.has_remaining() {
             return Poll::Ready(Ok(0));
         }
-        let n = ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf.chunk()))?;
+        let n = if me.writer.is_write_vectored() {
+            let mut slices = [IoSlice::new(&[]); MAX_VECTOR_ELEMENTS];
+            let cnt = me.buf.chunks_vectored(&mut slices);
+            ready!(Pin::new(&mut *me.writer).poll_write_vectored(cx, &slices[..cnt]))?
+        } else {
+            ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf.chunk()))?
+        };
         me.buf.advance(n);
         Poll::Ready(Ok(n))
     }
@@ -156,12 +165,16 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let me = self.get_mut();
         while me.buf.has_remaining() {
-            let n = if me.writer.is_write_vectored() {
+            let res = if me.writer.is_write_vectored() {
                 let mut slices = [IoSlice::new(&[]); MAX_VECTOR_ELEMENTS];
                 let cnt = me.buf.chunks_vectored(&mut slices);
-                ready!(Pin::new(&mut *me.writer).poll_write_vectored(cx, &slices[..cnt]))?
+                ready!(Pin::new(&mut *me.writer).poll_write_vectored(cx, &slices[..cnt]))
             } else {
-                ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf.chunk()))?
+                ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf.chunk()))
+            };
+            let n = match res {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
             };
             me.buf.advance(n);
             if n == 0 {
