@@ -8,7 +8,7 @@ use std::pin::pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
-use weft::io::{self as wio, AsyncReadExt, AsyncWriteExt, DuplexStream, SimplexStream};
+use weft::io::{self as wio, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream, SimplexStream};
 
 #[weft::test]
 async fn ping_pong() {

@@ -39,7 +39,11 @@ impl AsyncRead for Chunks {
         }
         if !self.chunks.is_empty() {
             let chunk = self.chunks.remove(0);
-            buf.put_slice(chunk);
+            let n = chunk.len().min(buf.remaining());
+            buf.put_slice(&chunk[..n]);
+            if n < chunk.len() {
+                self.chunks.insert(0, &chunk[n..]);
+            }
         }
         Poll::Ready(Ok(()))
     }
