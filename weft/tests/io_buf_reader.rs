@@ -27,10 +27,13 @@ impl AsyncRead for Counting<'_> {
 
 #[weft::test]
 async fn small_reads_are_served_from_the_buffer() {
-    let mut r = BufReader::with_capacity(8, Counting {
-        data: b"0123456789",
-        reads: 0,
-    });
+    let mut r = BufReader::with_capacity(
+        8,
+        Counting {
+            data: b"0123456789",
+            reads: 0,
+        },
+    );
     let mut one = [0u8; 1];
     for expect in b"01234567" {
         r.read_exact(&mut one).await.unwrap();
@@ -48,7 +51,11 @@ async fn fill_buf_consume_and_buffer() {
     assert_eq!(r.fill_buf().await.unwrap(), b"abcd");
     r.consume(3);
     assert_eq!(r.buffer(), b"d");
-    assert_eq!(r.fill_buf().await.unwrap(), b"d", "no refill while bytes remain");
+    assert_eq!(
+        r.fill_buf().await.unwrap(),
+        b"d",
+        "no refill while bytes remain"
+    );
     r.consume(10); // clamped
     assert_eq!(r.fill_buf().await.unwrap(), b"ef");
     Pin::new(&mut r).consume(2);
@@ -101,10 +108,8 @@ async fn pinned_access_to_the_inner_reader() {
     let mut r = BufReader::new(&b"xy"[..]);
     let inner: Pin<&mut &[u8]> = Pin::new(&mut r).get_pin_mut();
     assert_eq!(*inner, b"xy");
-    let buf = std::future::poll_fn(|cx| {
-        Pin::new(&mut r).poll_fill_buf(cx).map_ok(|b| b.to_vec())
-    })
-    .await
-    .unwrap();
+    let buf = std::future::poll_fn(|cx| Pin::new(&mut r).poll_fill_buf(cx).map_ok(|b| b.to_vec()))
+        .await
+        .unwrap();
     assert_eq!(buf, b"xy");
 }

@@ -5,8 +5,8 @@ use std::io::{self, Cursor, IoSlice, SeekFrom};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use weft::io::{
-    self as wio, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt,
-    BufStream, BufWriter,
+    self as wio, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt, BufStream,
+    BufWriter,
 };
 
 /// Records every write call; returns `Pending` (once woken) every other call
@@ -73,10 +73,13 @@ async fn big_writes_bypass_the_buffer() {
 
 #[weft::test]
 async fn flush_survives_pending_and_short_writes() {
-    let mut w = BufWriter::with_capacity(64, Recorder {
-        flaky: true,
-        ..Default::default()
-    });
+    let mut w = BufWriter::with_capacity(
+        64,
+        Recorder {
+            flaky: true,
+            ..Default::default()
+        },
+    );
     w.write_all(b"the quick brown fox").await.unwrap();
     w.shutdown().await.unwrap();
     assert_eq!(concat(&w.get_ref().calls), b"the quick brown fox");

@@ -21,12 +21,18 @@ async fn copy_large_input_in_order() {
     let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     let mut rd = &data[..];
     let mut wr = Vec::new();
-    assert_eq!(wio::copy(&mut rd, &mut wr).await.unwrap(), data.len() as u64);
+    assert_eq!(
+        wio::copy(&mut rd, &mut wr).await.unwrap(),
+        data.len() as u64
+    );
     assert_eq!(wr, data);
 
     let mut rd = BufReader::with_capacity(1000, &data[..]);
     let mut wr = Vec::new();
-    assert_eq!(wio::copy_buf(&mut rd, &mut wr).await.unwrap(), data.len() as u64);
+    assert_eq!(
+        wio::copy_buf(&mut rd, &mut wr).await.unwrap(),
+        data.len() as u64
+    );
     assert_eq!(wr, data);
 }
 
@@ -185,9 +191,8 @@ async fn copy_flushes_while_the_reader_waits() {
 async fn copy_bidirectional_counts_both_ways_and_shuts_down() {
     let (mut client, mut proxy_a) = wio::duplex(16);
     let (mut proxy_b, mut server) = wio::duplex(16);
-    let proxy = weft::spawn(async move {
-        wio::copy_bidirectional(&mut proxy_a, &mut proxy_b).await
-    });
+    let proxy =
+        weft::spawn(async move { wio::copy_bidirectional(&mut proxy_a, &mut proxy_b).await });
     let payload = vec![5u8; 1000];
     let client_task = weft::spawn(async move {
         client.write_all(&payload).await.unwrap();

@@ -131,7 +131,14 @@ fn park_on_wake(fut: impl Future<Output = ()> + Send + 'static) -> Arc<PollOnWak
     });
     let waker = Waker::from(task.clone());
     let mut cx = Context::from_waker(&waker);
-    let poll = task.fut.lock().unwrap().as_mut().unwrap().as_mut().poll(&mut cx);
+    let poll = task
+        .fut
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .as_mut()
+        .poll(&mut cx);
     assert!(poll.is_pending());
     task
 }
@@ -163,7 +170,10 @@ fn writer_is_woken_outside_the_lock_by_a_read() {
     let task = park_on_wake(async move {
         a.write_all(b"y").await.unwrap();
     });
-    assert_eq!(futures::executor::block_on(b.read(&mut [0u8; 1])).unwrap(), 1);
+    assert_eq!(
+        futures::executor::block_on(b.read(&mut [0u8; 1])).unwrap(),
+        1
+    );
     assert!(task.done.load(Ordering::SeqCst));
 }
 
@@ -182,7 +192,10 @@ fn replaced_waker_is_dropped_outside_the_lock() {
     let wakes = Arc::new(AtomicUsize::new(0));
     let mut read = pin!(async move { a.read(&mut [0u8; 1]).await.unwrap() });
     let owner = Waker::from(Arc::new(OwnsPeer(peer, wakes.clone())));
-    assert!(read.as_mut().poll(&mut Context::from_waker(&owner)).is_pending());
+    assert!(read
+        .as_mut()
+        .poll(&mut Context::from_waker(&owner))
+        .is_pending());
     drop(owner);
     // Replacing the stored waker drops the peer, which locks the pipe to
     // close it: this must not deadlock.

@@ -4,7 +4,9 @@
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use weft::io::{self as wio, AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, ReadBuf};
+use weft::io::{
+    self as wio, AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader, ReadBuf,
+};
 
 /// Yields `parts` one per read, with an error where a part is `None`.
 struct Script(Vec<Option<&'static [u8]>>);
@@ -102,7 +104,10 @@ async fn next_line_is_cancel_safe() {
         _ = weft::task::yield_now() => {}
     }
     tx.write_all(b" line\n").await.unwrap();
-    assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("partial line"));
+    assert_eq!(
+        lines.next_line().await.unwrap().as_deref(),
+        Some("partial line")
+    );
 }
 
 #[weft::test]
@@ -122,7 +127,9 @@ async fn fill_buf_returns_the_inner_buffer() {
     let mut r2 = Pin::new(&mut r);
     r2.as_mut().consume(1);
     assert_eq!(
-        std::future::poll_fn(|cx| r2.as_mut().poll_fill_buf(cx).map_ok(|b| b.len())).await.unwrap(),
+        std::future::poll_fn(|cx| r2.as_mut().poll_fill_buf(cx).map_ok(|b| b.len()))
+            .await
+            .unwrap(),
         0
     );
 }

@@ -69,7 +69,6 @@ fn filled_mut_and_initialized_mut_edit_in_place() {
     buf.filled_mut()[1] = b'Y';
     buf.initialized_mut()[3] = b'!';
     assert_eq!(buf.initialized(), b"xY\0!");
-    drop(buf);
     assert_eq!(&storage, b"xY\0!");
 }
 

@@ -208,7 +208,10 @@ mod tests {
     fn debug_lists_the_set_bits() {
         assert_eq!(format!("{:?}", Interest::READABLE), "READABLE");
         assert_eq!(
-            format!("{:?}", Interest::READABLE | Interest::WRITABLE | Interest::ERROR),
+            format!(
+                "{:?}",
+                Interest::READABLE | Interest::WRITABLE | Interest::ERROR
+            ),
             "READABLE | WRITABLE | ERROR"
         );
     }

@@ -361,8 +361,12 @@ mod tests {
             assert_eq!(r.seek(SeekFrom::Current(2)).await.unwrap(), 3);
             r.read_exact(&mut one).await.unwrap();
             assert_eq!(&one, b"3");
-            assert_eq!(r.seek(SeekFrom::Current(i64::MIN)).await.map_err(|e| e.kind()),
-                Err(io::ErrorKind::InvalidInput));
+            assert_eq!(
+                r.seek(SeekFrom::Current(i64::MIN))
+                    .await
+                    .map_err(|e| e.kind()),
+                Err(io::ErrorKind::InvalidInput)
+            );
         });
     }
 

@@ -82,7 +82,10 @@ impl CopyBuffer {
         W: AsyncWrite + ?Sized,
     {
         loop {
-            match writer.as_mut().poll_write(cx, &self.buf[self.pos..self.cap]) {
+            match writer
+                .as_mut()
+                .poll_write(cx, &self.buf[self.pos..self.cap])
+            {
                 Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Poll::Pending => {
                     if !self.read_done && self.cap < self.buf.len() {

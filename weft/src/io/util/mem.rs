@@ -277,7 +277,11 @@ impl SimplexStream {
 
     /// Moves bytes out; on success hands back the writer's waker (room was
     /// made).
-    fn read_locked(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Outcome<io::Result<()>> {
+    fn read_locked(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Outcome<io::Result<()>> {
         if buf.remaining() == 0 {
             // Nothing asked, nothing to wait for.
             return Outcome::ready(Ok(()), None);
@@ -300,7 +304,11 @@ impl SimplexStream {
 
     /// Moves bytes in from `bufs` in order; on success hands back the
     /// reader's waker (bytes arrived).
-    fn write_locked(&mut self, cx: &mut Context<'_>, bufs: &[IoSlice<'_>]) -> Outcome<io::Result<usize>> {
+    fn write_locked(
+        &mut self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Outcome<io::Result<usize>> {
         if self.is_closed {
             return Outcome::ready(Err(io::ErrorKind::BrokenPipe.into()), None);
         }

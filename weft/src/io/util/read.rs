@@ -128,7 +128,11 @@ where
             // A reader may swap the `ReadBuf` for one over other memory;
             // trusting its `filled` length would then expose uninitialised
             // bytes of ours.
-            assert_eq!(ptr, buf.filled().as_ptr(), "the reader replaced the ReadBuf");
+            assert_eq!(
+                ptr,
+                buf.filled().as_ptr(),
+                "the reader replaced the ReadBuf"
+            );
             buf.filled().len()
         };
         // SAFETY: the `ReadBuf` over our chunk (the same memory: checked above)
