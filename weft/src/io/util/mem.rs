@@ -112,6 +112,10 @@ pub struct SimplexStream {
 /// The `max_buf_size` argument is the maximum amount of bytes that can be
 /// written to a side before the write returns `Poll::Pending`.
 ///
+/// # Panics
+///
+/// Panics if `max_buf_size` is zero.
+///
 /// ```
 /// use weft::io::{self, AsyncReadExt, AsyncWriteExt};
 ///
@@ -126,6 +130,7 @@ pub struct SimplexStream {
 /// # Ok(())
 /// # }
 /// ```
+#[track_caller]
 pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
     let one = Arc::new(Mutex::new(SimplexStream::new_unsplit(max_buf_size)));
     let two = Arc::new(Mutex::new(SimplexStream::new_unsplit(max_buf_size)));
@@ -145,6 +150,10 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
 ///
 /// The `max_buf_size` argument is the maximum amount of bytes that can be
 /// written to a buffer before the it returns `Poll::Pending`.
+///
+/// # Panics
+///
+/// Panics if `max_buf_size` is zero.
 ///
 /// # Unify reader and writer
 ///
@@ -168,6 +177,7 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
 /// # Ok(())
 /// # }
 /// ```
+#[track_caller]
 pub fn simplex(max_buf_size: usize) -> (ReadHalf<SimplexStream>, WriteHalf<SimplexStream>) {
     split(SimplexStream::new_unsplit(max_buf_size))
 }
@@ -238,6 +248,10 @@ impl SimplexStream {
     /// The `max_buf_size` argument is the maximum amount of bytes that can be
     /// written to a buffer before the it returns `Poll::Pending`.
     ///
+    /// # Panics
+    ///
+    /// Panics if `max_buf_size` is zero.
+    ///
     /// ```
     /// use weft::io::{AsyncReadExt, AsyncWriteExt, SimplexStream};
     ///
@@ -251,7 +265,9 @@ impl SimplexStream {
     /// # Ok(())
     /// # }
     /// ```
+    #[track_caller]
     pub fn new_unsplit(max_buf_size: usize) -> SimplexStream {
+        assert!(max_buf_size > 0, "`max_buf_size` must be greater than 0");
         SimplexStream {
             buffer: VecDeque::new(),
             is_closed: false,
@@ -535,5 +551,41 @@ mod tests {
             assert_eq!(&rest, b"cde");
         });
         assert_eq!(&out[..2], b"ab");
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use crate::io::{duplex, AsyncReadExt, AsyncWriteExt};
+    use crate::loom::thread;
+    use loom::future::block_on;
+
+    /// A writer pushes three bytes through a one-byte pipe while the reader
+    /// drains it on another thread: every byte arrives, in order, then EOF.
+    #[test]
+    fn one_byte_pipe_across_threads() {
+        loom::model(|| {
+            let (mut a, mut b) = duplex(1);
+            let t = thread::spawn(move || {
+                block_on(a.write_all(b"xyz")).unwrap();
+            });
+            let mut got = Vec::new();
+            block_on(b.read_to_end(&mut got)).unwrap();
+            assert_eq!(got, b"xyz");
+            t.join().unwrap();
+        });
+    }
+
+    /// The peer drops while a writer waits for room: the writer is woken
+    /// and fails with `BrokenPipe`, never hangs.
+    #[test]
+    fn drop_wakes_a_waiting_writer() {
+        loom::model(|| {
+            let (mut a, b) = duplex(1);
+            let t = thread::spawn(move || drop(b));
+            let res = block_on(a.write_all(b"xy"));
+            t.join().unwrap();
+            assert_eq!(res.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+        });
     }
 }
