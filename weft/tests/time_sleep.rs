@@ -229,6 +229,7 @@ fn sleep_panic_points_at_the_caller() {
 #[test]
 fn polling_after_shutdown_panics() {
     let rt = rt();
+    #[allow(clippy::async_yields_async)]
     let mut sleep = rt.block_on(async { Box::pin(time::sleep(Duration::from_secs(60))) });
     drop(rt);
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
