@@ -3,8 +3,10 @@
 //! `String` (validated once at the end).
 
 use crate::io::{AsyncRead, ReadBuf};
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io;
+use std::marker::PhantomPinned;
 use std::mem::{self, MaybeUninit};
 use std::pin::Pin;
 use std::string::FromUtf8Error;
@@ -52,13 +54,17 @@ impl GrowState {
     }
 }
 
-/// Future for [`AsyncReadExt::read_to_end`](crate::io::AsyncReadExt::read_to_end).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadToEnd<'a, R: ?Sized> {
-    reader: &'a mut R,
-    buf: &'a mut Vec<u8>,
-    state: GrowState,
+pin_project! {
+    /// Future for [`AsyncReadExt::read_to_end`](crate::io::AsyncReadExt::read_to_end).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadToEnd<'a, R: ?Sized> {
+        reader: &'a mut R,
+        buf: &'a mut Vec<u8>,
+        state: GrowState,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_to_end<'a, R>(reader: &'a mut R, buf: &'a mut Vec<u8>) -> ReadToEnd<'a, R>
@@ -66,7 +72,12 @@ where
     R: AsyncRead + Unpin + ?Sized,
 {
     let state = GrowState::new(buf);
-    ReadToEnd { reader, buf, state }
+    ReadToEnd {
+        reader,
+        buf,
+        state,
+        _pin: PhantomPinned,
+    }
 }
 
 /// Reads into `vec` until EOF, retrying `Interrupted`; resolves to the bytes
@@ -157,21 +168,25 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToEnd<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
-        read_to_end_internal(me.buf, Pin::new(&mut *me.reader), &mut me.state, cx)
+        let me = self.project();
+        read_to_end_internal(me.buf, Pin::new(&mut **me.reader), me.state, cx)
     }
 }
 
-/// Future for [`AsyncReadExt::read_to_string`](crate::io::AsyncReadExt::read_to_string).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadToString<'a, R: ?Sized> {
-    reader: &'a mut R,
-    output: &'a mut String,
-    // The output's bytes while reading: validated as UTF-8 only at the end,
-    // since a read may stop in the middle of a character.
-    buf: Vec<u8>,
-    state: GrowState,
+pin_project! {
+    /// Future for [`AsyncReadExt::read_to_string`](crate::io::AsyncReadExt::read_to_string).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadToString<'a, R: ?Sized> {
+        reader: &'a mut R,
+        output: &'a mut String,
+        // The output's bytes while reading: validated as UTF-8 only at the end,
+        // since a read may stop in the middle of a character.
+        buf: Vec<u8>,
+        state: GrowState,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_to_string<'a, R>(
@@ -188,6 +203,7 @@ where
         output,
         buf,
         state,
+        _pin: PhantomPinned,
     }
 }
 
@@ -195,18 +211,18 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         let io_res = ready!(read_to_end_internal(
-            &mut me.buf,
-            Pin::new(&mut *me.reader),
-            &mut me.state,
+            me.buf,
+            Pin::new(&mut **me.reader),
+            me.state,
             cx
         ));
         let read = match &io_res {
             Ok(n) => *n,
             Err(_) => me.state.read,
         };
-        let utf8 = String::from_utf8(mem::take(&mut me.buf));
+        let utf8 = String::from_utf8(mem::take(me.buf));
         finish_string_read(io_res, utf8, read, me.output, true)
     }
 }
