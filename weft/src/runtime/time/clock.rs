@@ -138,7 +138,7 @@ impl Clock {
         state.base = state
             .base
             .checked_add(duration)
-            .ok_or("overflow when advancing the paused clock")?;
+            .ok_or("overflow when adding duration to instant")?;
         Ok(())
     }
 
