@@ -25,6 +25,7 @@ pub mod macros;
 #[doc(inline)]
 pub use macros::{main, test};
 
+pub mod io;
 pub(crate) mod loom;
 pub mod runtime;
 pub mod task;
