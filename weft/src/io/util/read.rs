@@ -142,9 +142,10 @@ where
             return Poll::Ready(Ok(0));
         }
         let n = {
+            let dst = me.buf.chunk_mut();
             // SAFETY: the slice is only handed to `ReadBuf`, whose safe API
-            // never writes uninitialised bytes.
-            let dst = unsafe { me.buf.chunk_mut() };
+            // never writes uninitialised bytes (the `UninitSlice` contract).
+            let dst = unsafe { dst.as_uninit_slice_mut() };
             let mut buf = ReadBuf::uninit(dst);
             let ptr = buf.filled().as_ptr();
             ready!(Pin::new(&mut **me.reader).poll_read(cx, &mut buf))?;
