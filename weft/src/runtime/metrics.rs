@@ -115,7 +115,7 @@ impl RuntimeMetrics {
     /// ```
     /// let rt = weft::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     /// let metrics = rt.metrics();
-    /// rt.block_on(weft::time::sleep(std::time::Duration::from_millis(1)));
+    /// rt.block_on(async { weft::time::sleep(std::time::Duration::from_millis(1)).await });
     /// assert!(metrics.worker_park_count(0) >= 1);
     /// ```
     #[track_caller]

@@ -143,6 +143,7 @@ impl Clock {
     }
 
     /// True if the driver may jump a paused clock to the next deadline.
+    #[cfg_attr(not(feature = "test-util"), allow(dead_code))]
     pub(crate) fn can_auto_advance(&self) -> bool {
         #[cfg(feature = "test-util")]
         {

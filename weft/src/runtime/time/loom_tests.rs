@@ -13,6 +13,7 @@ fn stack() -> (driver::Driver, Arc<driver::Handle>) {
         enable_time: true,
         enable_pause_time: false,
         start_paused: false,
+        workers: 1,
     };
     let (driver, handle) = driver::Driver::new(&cfg).unwrap();
     (driver, Arc::new(handle))

@@ -54,13 +54,8 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    /// A driver with one wheel shard (what a current-thread runtime needs).
-    pub(crate) fn new(park: IoStack, clock: &Clock) -> (Driver, Handle) {
-        Driver::with_shards(park, clock, 1)
-    }
-
-    /// A driver whose timers spread over `shards` wheels, each with its own
-    /// lock (a multi-thread runtime: one per worker).
+    /// A driver with `shards` wheel shards: one per thread that registers
+    /// timers concurrently (the workers), so registrations rarely contend.
     pub(crate) fn with_shards(park: IoStack, clock: &Clock, shards: usize) -> (Driver, Handle) {
         let source = TimeSource::new(clock.now());
         (Driver { park }, Handle::new(source, shards))

@@ -24,6 +24,7 @@ fn sharded_stack(
         enable_time: true,
         enable_pause_time: pause,
         start_paused,
+        workers: 1,
     };
     let (driver, mut handle) = driver::Driver::new(&cfg).unwrap();
     // The time driver reaches its handle through the stack's, so swapping in
