@@ -25,6 +25,8 @@ pub mod macros;
 #[doc(inline)]
 pub use macros::{main, test};
 
+#[cfg(feature = "fs")]
+pub mod fs;
 pub mod io;
 pub(crate) mod loom;
 pub mod runtime;
