@@ -126,3 +126,46 @@ async fn write_error_is_reported_on_flush() {
 fn outside_a_runtime_panics() {
     let _ = futures::executor::block_on(fs::read("/"));
 }
+
+#[test]
+fn operations_after_the_pool_shut_down_fail_without_panicking() {
+    let dir = TempDir::new("file-dead-pool");
+    let path = dir.join("f");
+    std::fs::write(&path, b"content").unwrap();
+    let rt = weft::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .unwrap();
+    // Work on the current-thread runtime's executor but spawn blocking work
+    // on the dead pool of `rt`.
+    let handle = rt.handle().clone();
+    rt.shutdown_timeout(std::time::Duration::from_secs(0));
+    let _enter = handle.enter();
+    let mut file = File::from_std(file);
+    let mut buf = [0u8; 4];
+    for _ in 0..2 {
+        assert!(futures::executor::block_on(file.read(&mut buf)).is_err());
+        assert!(futures::executor::block_on(file.seek(SeekFrom::Start(0))).is_err());
+        assert!(futures::executor::block_on(file.set_len(0)).is_err());
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), b"content");
+}
+
+#[weft::test]
+async fn try_clone_keeps_max_buf_size_and_shares_cursor() {
+    let dir = TempDir::new("file-clone");
+    let path = dir.join("f");
+    let mut file = File::create(&path).await.unwrap();
+    file.set_max_buf_size(128);
+    file.write_all(b"abc").await.unwrap();
+    let mut clone = file.try_clone().await.unwrap();
+    assert_eq!(clone.max_buf_size(), 128);
+    clone.write_all(b"def").await.unwrap();
+    clone.flush().await.unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"abcdef");
+}

@@ -354,7 +354,9 @@ impl File {
         self.complete_inflight().await;
         let std = self.std.clone();
         let clone = asyncify(move || std.try_clone()).await?;
-        Ok(File::from_std(clone))
+        let mut clone = File::from_std(clone);
+        clone.max_buf_size = self.max_buf_size;
+        Ok(clone)
     }
 
     /// Destructures into a standard library file, waiting for the in-flight
@@ -499,16 +501,35 @@ impl File {
     }
 }
 
+impl State {
+    /// Waits for the in-flight operation. If its blocking task failed
+    /// (cancelled because the runtime shut down, or panicked), the buffer
+    /// went with it: the file becomes idle with a fresh buffer, so that the
+    /// error is reported once and the next operation can run.
+    fn poll_busy(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<(Operation, Buf)>> {
+        let State::Busy(join) = self else {
+            unreachable!("poll_busy on an idle file")
+        };
+        match ready!(Pin::new(join).poll(cx)) {
+            Ok(done) => Poll::Ready(Ok(done)),
+            Err(e) => {
+                *self = State::Idle(Some(Buf::default()));
+                Poll::Ready(Err(e.into()))
+            }
+        }
+    }
+}
+
 impl Ops {
     /// Waits for the in-flight operation; reports a pending write error.
     fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         if let Some(kind) = self.last_write_err.take() {
             return Poll::Ready(Err(kind.into()));
         }
-        let State::Busy(join) = &mut self.state else {
+        if let State::Idle(_) = self.state {
             return Poll::Ready(Ok(()));
-        };
-        let (op, buf) = ready!(Pin::new(join).poll(cx))?;
+        }
+        let (op, buf) = ready!(self.state.poll_busy(cx))?;
         self.state = State::Idle(Some(buf));
         match op {
             Operation::Write(res) => Poll::Ready(res),
@@ -549,8 +570,8 @@ impl AsyncRead for File {
                         (Operation::Read(res), buf)
                     }));
                 }
-                State::Busy(join) => {
-                    let (op, mut buf) = ready!(Pin::new(join).poll(cx))?;
+                State::Busy(_) => {
+                    let (op, mut buf) = ready!(ops.state.poll_busy(cx))?;
                     match op {
                         Operation::Read(res) => {
                             let res = res.map(|_| {
@@ -609,8 +630,8 @@ impl File {
                     }));
                     return Poll::Ready(Ok(n));
                 }
-                State::Busy(join) => {
-                    let (op, buf) = ready!(Pin::new(join).poll(cx))?;
+                State::Busy(_) => {
+                    let (op, buf) = ready!(ops.state.poll_busy(cx))?;
                     ops.state = State::Idle(Some(buf));
                     match op {
                         Operation::Write(res) => res?,
@@ -691,10 +712,10 @@ impl AsyncSeek for File {
         let me = self.get_mut();
         let mut ops = me.ops.lock();
         loop {
-            let State::Busy(join) = &mut ops.state else {
+            if let State::Idle(_) = ops.state {
                 return Poll::Ready(Ok(ops.pos));
-            };
-            let (op, buf) = ready!(Pin::new(join).poll(cx))?;
+            }
+            let (op, buf) = ready!(ops.state.poll_busy(cx))?;
             ops.state = State::Idle(Some(buf));
             match op {
                 Operation::Seek(res) => {
@@ -718,7 +739,9 @@ impl From<StdFile> for File {
 
 impl fmt::Debug for File {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("weft::fs::File")
+        // Tokio's exact text (as weft's panic messages are): programs and
+        // Tokio's own tests match on it.
+        f.debug_struct("tokio::fs::File")
             .field("std", &self.std)
             .finish()
     }

@@ -124,6 +124,12 @@ impl Buf {
     }
 }
 
+/// The error of an operation on an adapter whose inner object was lost
+/// with a failed blocking task (Tokio's wording).
+fn background_task_failed() -> io::Error {
+    io::Error::other("background task failed")
+}
+
 /// What a finished blocking operation hands back to [`Blocking`]: its
 /// result, the buffer and the inner object (owned by the operation while it
 /// ran, rule 1).
@@ -170,10 +176,20 @@ impl<T> Blocking<T> {
         let State::Busy(join) = &mut self.state else {
             return Poll::Ready(Ok(0));
         };
-        let (res, buf, inner) = ready!(Pin::new(join).poll(cx))?;
-        self.state = State::Idle(Some(buf));
-        self.inner = Some(inner);
-        Poll::Ready(res)
+        match ready!(Pin::new(join).poll(cx)) {
+            Ok((res, buf, inner)) => {
+                self.state = State::Idle(Some(buf));
+                self.inner = Some(inner);
+                Poll::Ready(res)
+            }
+            // The task failed (cancelled at runtime shutdown, or panicked)
+            // and took `inner` with it: report that once; later operations
+            // fail with `background_task_failed` instead of panicking.
+            Err(e) => {
+                self.state = State::Idle(Some(Buf::default()));
+                Poll::Ready(Err(e.into()))
+            }
+        }
     }
 }
 
@@ -193,7 +209,10 @@ impl<T: Read + Send + 'static> AsyncRead for Blocking<T> {
                         *cell = Some(buf);
                         return Poll::Ready(Ok(()));
                     }
-                    let mut inner = me.inner.take().expect("inner present when idle");
+                    let Some(mut inner) = me.inner.take() else {
+                        *cell = Some(buf);
+                        return Poll::Ready(Err(background_task_failed()));
+                    };
                     let max = cmp::min(dst.remaining(), DEFAULT_MAX_BUF_SIZE);
                     me.state = State::Busy(crate::task::spawn_blocking(move || {
                         let res = buf.read_from(&mut inner, max);
@@ -224,9 +243,11 @@ impl<T: Write + Send + 'static> AsyncWrite for Blocking<T> {
         loop {
             match &mut me.state {
                 State::Idle(cell) => {
+                    let Some(mut inner) = me.inner.take() else {
+                        return Poll::Ready(Err(background_task_failed()));
+                    };
                     let mut buf = cell.take().expect("buffer present when idle");
                     let n = buf.copy_from(src, DEFAULT_MAX_BUF_SIZE);
-                    let mut inner = me.inner.take().expect("inner present when idle");
                     me.need_flush = true;
                     me.state = State::Busy(crate::task::spawn_blocking(move || {
                         let n = buf.len();
@@ -252,7 +273,10 @@ impl<T: Write + Send + 'static> AsyncWrite for Blocking<T> {
                     }
                     me.need_flush = false;
                     let buf = cell.take().expect("buffer present when idle");
-                    let mut inner = me.inner.take().expect("inner present when idle");
+                    let Some(mut inner) = me.inner.take() else {
+                        *cell = Some(buf);
+                        return Poll::Ready(Err(background_task_failed()));
+                    };
                     me.state = State::Busy(crate::task::spawn_blocking(move || {
                         let res = inner.flush().map(|()| 0);
                         (res, buf, inner)
