@@ -169,3 +169,21 @@ async fn try_clone_keeps_max_buf_size_and_shares_cursor() {
     clone.flush().await.unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), b"abcdef");
 }
+
+#[weft::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_shared_methods_all_wait_for_the_write() {
+    let dir = TempDir::new("file-shared");
+    let path = dir.join("f");
+    for _ in 0..20 {
+        let mut file = File::create(&path).await.unwrap();
+        file.write_all(&[7u8; 100_000]).await.unwrap();
+        // Several `&self` calls wait for the same in-flight write; each must
+        // be woken when it completes, and each sees its effect.
+        let f = &file;
+        let (a, b, c) = weft::join!(f.sync_all(), f.set_len(50_000), f.sync_data());
+        a.unwrap();
+        b.unwrap();
+        c.unwrap();
+        assert_eq!(f.metadata().await.unwrap().len(), 50_000);
+    }
+}
