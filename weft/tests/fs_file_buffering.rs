@@ -187,3 +187,23 @@ async fn concurrent_shared_methods_all_wait_for_the_write() {
         assert_eq!(f.metadata().await.unwrap().len(), 50_000);
     }
 }
+
+#[test]
+fn unflushed_write_survives_runtime_shutdown() {
+    let dir = TempDir::new("file-mandatory");
+    for i in 0..20 {
+        let path = dir.join(format!("f{i}"));
+        let rt = weft::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let p = path.clone();
+        rt.block_on(async move {
+            let mut file = File::create(&p).await.unwrap();
+            // Returns as soon as the write is queued; no flush.
+            assert_eq!(file.write(b"survives").await.unwrap(), 8);
+        });
+        // Shutdown runs queued mandatory writes before returning.
+        drop(rt);
+        assert_eq!(std::fs::read(&path).unwrap(), b"survives");
+    }
+}

@@ -15,7 +15,9 @@
 //!    finishes. If unread bytes from a read were buffered, the write first
 //!    seeks back over them, so the file position is where the caller
 //!    thinks it is. A write error is kept and reported by the next write,
-//!    flush or read-side completion.
+//!    flush or read-side completion. The write runs as a *mandatory*
+//!    blocking task: it is not dropped from the pool's queue when the
+//!    runtime shuts down.
 //! 4. Flush (and shutdown) waits for the in-flight operation and reports a
 //!    pending write error. After a successful flush every written byte has
 //!    been handed to the operating system; dropping the `File` then loses
@@ -39,7 +41,7 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll, Waker};
 
 use super::{asyncify, FileTimes, OpenOptions};
-use crate::io::blocking::{Buf, DEFAULT_MAX_BUF_SIZE};
+use crate::io::blocking::{spawn_mandatory_blocking, Buf, DEFAULT_MAX_BUF_SIZE};
 use crate::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
 use crate::loom::sync::{Arc, Mutex};
 use crate::task::JoinHandle;
@@ -621,7 +623,7 @@ impl File {
                     let seek = (!buf.is_empty()).then(|| SeekFrom::Current(buf.discard_read()));
                     let n = fill(&mut buf, me.max_buf_size);
                     let std = me.std.clone();
-                    ops.state = State::Busy(crate::task::spawn_blocking(move || {
+                    ops.state = State::Busy(spawn_mandatory_blocking(move || {
                         let res = match seek {
                             Some(seek) => (&*std).seek(seek).and_then(|_| buf.write_to(&mut &*std)),
                             None => buf.write_to(&mut &*std),

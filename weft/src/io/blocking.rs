@@ -124,6 +124,30 @@ impl Buf {
     }
 }
 
+/// Runs a write on the blocking pool of the current runtime as a mandatory
+/// task: it runs even if the runtime shuts down before a pool thread picks
+/// it up, because its caller has already been told it succeeded (rule 3).
+///
+/// # Panics
+///
+/// Outside a runtime, with `spawn_blocking`'s message.
+#[track_caller]
+pub(crate) fn spawn_mandatory_blocking<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let spawned = crate::runtime::context::with_current(|handle| {
+        handle
+            .blocking_spawner()
+            .spawn_mandatory_blocking(handle, f)
+    });
+    match spawned {
+        Ok(join) => join,
+        Err(e) => panic!("{}", e),
+    }
+}
+
 /// The error of an operation on an adapter whose inner object was lost
 /// with a failed blocking task (Tokio's wording).
 fn background_task_failed() -> io::Error {
@@ -249,7 +273,7 @@ impl<T: Write + Send + 'static> AsyncWrite for Blocking<T> {
                     let mut buf = cell.take().expect("buffer present when idle");
                     let n = buf.copy_from(src, DEFAULT_MAX_BUF_SIZE);
                     me.need_flush = true;
-                    me.state = State::Busy(crate::task::spawn_blocking(move || {
+                    me.state = State::Busy(spawn_mandatory_blocking(move || {
                         let n = buf.len();
                         let res = buf.write_to(&mut inner).map(|()| n);
                         (res, buf, inner)
