@@ -207,3 +207,13 @@ fn unflushed_write_survives_runtime_shutdown() {
         assert_eq!(std::fs::read(&path).unwrap(), b"survives");
     }
 }
+
+#[test]
+fn public_types_are_send_sync_unpin() {
+    fn assert_send_sync_unpin<T: Send + Sync + Unpin>() {}
+    assert_send_sync_unpin::<File>();
+    assert_send_sync_unpin::<OpenOptions>();
+    assert_send_sync_unpin::<fs::DirBuilder>();
+    assert_send_sync_unpin::<fs::ReadDir>();
+    assert_send_sync_unpin::<fs::DirEntry>();
+}

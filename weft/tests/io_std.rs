@@ -83,3 +83,11 @@ async fn stdout_write_and_flush() {
     out.flush().await.unwrap();
     out.shutdown().await.unwrap();
 }
+
+#[test]
+fn std_handles_are_send_sync_unpin() {
+    fn assert_send_sync_unpin<T: Send + Sync + Unpin>() {}
+    assert_send_sync_unpin::<weft::io::Stdin>();
+    assert_send_sync_unpin::<weft::io::Stdout>();
+    assert_send_sync_unpin::<weft::io::Stderr>();
+}
