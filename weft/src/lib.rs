@@ -21,7 +21,10 @@ pub mod macros;
 #[doc(inline)]
 pub use macros::{main, test};
 
+pub mod io;
 pub(crate) mod loom;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod runtime;
 pub mod task;
 

@@ -21,6 +21,8 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
+#[cfg(feature = "net")]
+pub(crate) mod io;
 mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
