@@ -27,7 +27,7 @@
 mod addr;
 mod lookup_host;
 pub mod tcp;
-//mod udp;
+mod udp;
 //#[cfg(unix)]
 //pub mod unix;
 
@@ -36,6 +36,6 @@ pub use lookup_host::lookup_host;
 pub use tcp::listener::TcpListener;
 pub use tcp::socket::TcpSocket;
 pub use tcp::stream::TcpStream;
-//pub use udp::UdpSocket;
+pub use udp::UdpSocket;
 //#[cfg(unix)]
 //pub use unix::{datagram::UnixDatagram, listener::UnixListener, stream::UnixStream};
