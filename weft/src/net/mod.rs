@@ -28,8 +28,8 @@ mod addr;
 mod lookup_host;
 pub mod tcp;
 mod udp;
-//#[cfg(unix)]
-//pub mod unix;
+#[cfg(unix)]
+pub mod unix;
 
 pub use addr::ToSocketAddrs;
 pub use lookup_host::lookup_host;
@@ -37,5 +37,5 @@ pub use tcp::listener::TcpListener;
 pub use tcp::socket::TcpSocket;
 pub use tcp::stream::TcpStream;
 pub use udp::UdpSocket;
-//#[cfg(unix)]
-//pub use unix::{datagram::UnixDatagram, listener::UnixListener, stream::UnixStream};
+#[cfg(unix)]
+pub use unix::{datagram::UnixDatagram, listener::UnixListener, stream::UnixStream};
