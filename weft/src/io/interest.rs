@@ -1,20 +1,26 @@
-//! `Interest`: which readiness events a caller waits for.
+//! [`Interest`]: which readiness events a caller waits for.
+//!
+//! The bits are weft's own; the I/O driver translates them to `mio`'s at
+//! registration time (an inherent `to_mio` lives next to the driver, so this
+//! file does not depend on `mio`).
 
-use crate::io::Ready;
+use super::Ready;
 use std::fmt;
 use std::ops;
 
-// Same bit values as `Ready` (and mio) where they overlap.
-const READABLE: usize = 0b00_0001;
-const WRITABLE: usize = 0b00_0010;
+// Distinct bits; READABLE and WRITABLE match mio's values by convention only.
+const READABLE: usize = 0b0001;
+const WRITABLE: usize = 0b0010;
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const PRIORITY: usize = 0b01_0000;
-// Error readiness is reported by every OS selector without being asked for;
-// the interest exists so that a caller can wait for it alone.
-const ERROR: usize = 0b10_0000;
+const PRIORITY: usize = 0b0001_0000;
+// Error events are always reported by the OS; this bit only lets a caller wait
+// for them alone.
+const ERROR: usize = 0b0010_0000;
 
-/// Readiness event interest: the readiness events the caller waits for on an
-/// I/O resource.
+/// Readiness event interest.
+///
+/// Specifies the readiness events the caller is interested in when awaiting on
+/// I/O resource readiness states.
 ///
 /// ```
 /// use weft::io::Interest;
@@ -26,14 +32,20 @@ const ERROR: usize = 0b10_0000;
 pub struct Interest(usize);
 
 impl Interest {
-    /// Interest in all readable events. Readable interest includes read-closed events.
+    /// Interest in all readable events.
+    ///
+    /// Readable interest includes read-closed events.
     pub const READABLE: Interest = Interest(READABLE);
 
-    /// Interest in all writable events. Writable interest includes write-closed events.
+    /// Interest in all writable events.
+    ///
+    /// Writable interest includes write-closed events.
     pub const WRITABLE: Interest = Interest(WRITABLE);
 
-    /// Interest in error events. Passes error interest to the underlying OS
-    /// selector; behaviour is platform-specific.
+    /// Interest in error events.
+    ///
+    /// Passes error interest to the underlying OS selector. Behavior is
+    /// platform-specific, read your platform's documentation.
     pub const ERROR: Interest = Interest(ERROR);
 
     /// Returns a `Interest` set representing priority completion interests.
@@ -57,8 +69,8 @@ impl Interest {
     /// ```
     /// use weft::io::Interest;
     ///
-    /// assert!(!Interest::READABLE.is_writable());
     /// assert!(Interest::WRITABLE.is_writable());
+    /// assert!(!Interest::READABLE.is_writable());
     /// ```
     pub const fn is_writable(self) -> bool {
         self.0 & WRITABLE != 0
@@ -89,13 +101,15 @@ impl Interest {
         self.0 & PRIORITY != 0
     }
 
-    /// Adds together two `Interest` values. Usable in `const` context, where
-    /// `|` is not.
+    /// Add together two `Interest` values.
+    ///
+    /// This function works from a `const` context.
     ///
     /// ```
     /// use weft::io::Interest;
     ///
     /// const BOTH: Interest = Interest::READABLE.add(Interest::WRITABLE);
+    ///
     /// assert!(BOTH.is_readable());
     /// assert!(BOTH.is_writable());
     /// ```
@@ -104,16 +118,26 @@ impl Interest {
         Interest(self.0 | other.0)
     }
 
-    /// Removes `other` from `self`; `None` if nothing is left.
+    /// Remove `Interest` from `self`.
+    ///
+    /// Interests present in `other` but *not* in `self` are ignored.
+    ///
+    /// Returns `None` if the set would be empty after removing `Interest`.
     ///
     /// ```
     /// use weft::io::Interest;
     ///
-    /// const RW: Interest = Interest::READABLE.add(Interest::WRITABLE);
-    /// let w = RW.remove(Interest::READABLE).unwrap();
-    /// assert!(!w.is_readable());
-    /// assert!(w.is_writable());
-    /// assert_eq!(w.remove(Interest::WRITABLE), None);
+    /// const RW_INTEREST: Interest = Interest::READABLE.add(Interest::WRITABLE);
+    ///
+    /// let w_interest = RW_INTEREST.remove(Interest::READABLE).unwrap();
+    /// assert!(!w_interest.is_readable());
+    /// assert!(w_interest.is_writable());
+    ///
+    /// // Removing all interests from the set returns `None`.
+    /// assert_eq!(w_interest.remove(Interest::WRITABLE), None);
+    ///
+    /// // Remove all interests at once.
+    /// assert_eq!(RW_INTEREST.remove(RW_INTEREST), None);
     /// ```
     #[must_use = "this returns the result of the operation, without modifying the original"]
     pub fn remove(self, other: Interest) -> Option<Interest> {
@@ -125,58 +149,40 @@ impl Interest {
         }
     }
 
-    /// The mio interest to register (crate-private: mio is not part of weft's API).
-    #[cfg(feature = "net")]
-    pub(crate) fn to_mio(self) -> mio::Interest {
-        let mut mio: Option<mio::Interest> = None;
-        let mut add = |i: mio::Interest| {
-            mio = Some(match mio {
-                Some(m) => m | i,
-                None => i,
-            })
-        };
-        // mio has no error interest (errors are always reported) and refuses
-        // an empty one, so an error-only interest registers as readable;
-        // `Ready::from_interest` filters the readable events out again.
-        if self.is_readable() || self.is_error() {
-            add(mio::Interest::READABLE);
-        }
-        if self.is_writable() {
-            add(mio::Interest::WRITABLE);
-        }
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        if self.is_priority() {
-            add(mio::Interest::PRIORITY);
-        }
-        mio.unwrap_or(mio::Interest::READABLE)
-    }
-
-    /// The readiness a single interest is satisfied by.
-    #[allow(dead_code)]
+    /// The readiness that satisfies a single interest (used by the driver to
+    /// clear exactly the bits a `WouldBlock` invalidated).
+    #[allow(dead_code)] // used by the I/O driver
     pub(crate) fn mask(self) -> Ready {
-        Ready::from_interest(self)
+        match self {
+            Interest::READABLE => Ready::READABLE | Ready::READ_CLOSED,
+            Interest::WRITABLE => Ready::WRITABLE | Ready::WRITE_CLOSED,
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            Interest::PRIORITY => Ready::PRIORITY | Ready::READ_CLOSED,
+            Interest::ERROR => Ready::ERROR,
+            _ => Ready::EMPTY,
+        }
     }
 }
 
 impl ops::BitOr for Interest {
-    type Output = Self;
+    type Output = Interest;
 
     #[inline]
-    fn bitor(self, other: Self) -> Self {
+    fn bitor(self, other: Interest) -> Interest {
         self.add(other)
     }
 }
 
 impl ops::BitOrAssign for Interest {
     #[inline]
-    fn bitor_assign(&mut self, other: Self) {
+    fn bitor_assign(&mut self, other: Interest) {
         *self = *self | other;
     }
 }
 
 impl fmt::Debug for Interest {
     fn fmt(&self, fmt: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut names = Vec::with_capacity(4);
+        let mut names: Vec<&str> = Vec::new();
         if self.is_readable() {
             names.push("READABLE");
         }
@@ -199,11 +205,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_lists_every_interest() {
+    fn debug_lists_the_set_bits() {
         assert_eq!(format!("{:?}", Interest::READABLE), "READABLE");
         assert_eq!(
-            format!("{:?}", Interest::READABLE | Interest::WRITABLE | Interest::ERROR),
+            format!(
+                "{:?}",
+                Interest::READABLE | Interest::WRITABLE | Interest::ERROR
+            ),
             "READABLE | WRITABLE | ERROR"
+        );
+    }
+
+    #[test]
+    fn bit_or_assign_adds() {
+        let mut i = Interest::WRITABLE;
+        i |= Interest::ERROR;
+        assert!(i.is_writable() && i.is_error() && !i.is_readable());
+        assert_eq!(i.mask(), Ready::EMPTY, "mask is for single interests");
+        assert_eq!(
+            Interest::READABLE.mask(),
+            Ready::READABLE | Ready::READ_CLOSED
         );
     }
 }

@@ -1,11 +1,9 @@
-//! `Ready`: the readiness set of an I/O resource, as reported by the driver.
+//! [`Ready`]: the readiness state of an I/O resource, a small bit set.
 
-use crate::io::Interest;
+use super::Interest;
 use std::fmt;
 use std::ops;
 
-// Bit values shared with `Interest` where the two overlap (readable, writable,
-// priority, error), so that masking one with the other is a single `&`.
 const READABLE: usize = 0b00_0001;
 const WRITABLE: usize = 0b00_0010;
 const READ_CLOSED: usize = 0b00_0100;
@@ -14,8 +12,9 @@ const WRITE_CLOSED: usize = 0b00_1000;
 const PRIORITY: usize = 0b01_0000;
 const ERROR: usize = 0b10_0000;
 
-/// Describes the readiness state of an I/O resource: which operations it is
-/// ready to perform.
+/// Describes the readiness state of an I/O resources.
+///
+/// `Ready` tracks which operation an I/O resource is ready to perform.
 ///
 /// ```
 /// use weft::io::Ready;
@@ -59,32 +58,6 @@ impl Ready {
     /// Returns a `Ready` representing readiness for all operations.
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     pub const ALL: Ready = Ready(READABLE | WRITABLE | READ_CLOSED | WRITE_CLOSED | ERROR);
-
-    /// Translates a mio event (crate-private: mio is not part of weft's API).
-    #[cfg(feature = "net")]
-    pub(crate) fn from_mio(event: &mio::event::Event) -> Ready {
-        let mut ready = Ready::EMPTY;
-        if event.is_readable() {
-            ready |= Ready::READABLE;
-        }
-        if event.is_writable() {
-            ready |= Ready::WRITABLE;
-        }
-        if event.is_read_closed() {
-            ready |= Ready::READ_CLOSED;
-        }
-        if event.is_write_closed() {
-            ready |= Ready::WRITE_CLOSED;
-        }
-        if event.is_error() {
-            ready |= Ready::ERROR;
-        }
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        if event.is_priority() {
-            ready |= Ready::PRIORITY;
-        }
-        ready
-    }
 
     /// Returns true if `Ready` is the empty set.
     ///
@@ -171,31 +144,33 @@ impl Ready {
     /// ```
     /// use weft::io::Ready;
     ///
-    /// assert!(!Ready::EMPTY.is_error());
-    /// assert!(!Ready::WRITABLE.is_error());
     /// assert!(Ready::ERROR.is_error());
+    /// assert!(!Ready::READABLE.is_error());
     /// ```
     pub fn is_error(self) -> bool {
         self.contains(Ready::ERROR)
     }
 
-    /// Whether `self` holds every bit of `other`.
+    /// `true` if `self` holds every bit of `other`.
     pub(crate) fn contains(self, other: Ready) -> bool {
         (self & other) == other
     }
 
-    /// Reads a set stored in an atomic word by [`Ready::as_usize`]; bits
-    /// outside the set are ignored.
+    /// Rebuilds a `Ready` from [`as_usize`](Ready::as_usize) (e.g. out of an
+    /// atomic readiness word); unknown bits are dropped.
+    #[allow(dead_code)] // used by the I/O driver
     pub(crate) fn from_usize(val: usize) -> Ready {
         Ready(val & Ready::ALL.0)
     }
 
+    /// The bits, for storing in an atomic readiness word.
+    #[allow(dead_code)] // used by the I/O driver
     pub(crate) fn as_usize(self) -> usize {
         self.0
     }
 
-    /// The readiness that satisfies `interest`: a readable interest is also
-    /// satisfied by the read side closing, and so on.
+    /// Every readiness that satisfies `interest` (closed states included:
+    /// a reader waiting for bytes must also wake on EOF).
     pub(crate) fn from_interest(interest: Interest) -> Ready {
         let mut ready = Ready::EMPTY;
         if interest.is_readable() {
@@ -215,13 +190,15 @@ impl Ready {
     }
 
     /// The part of `self` that `interest` cares about.
+    #[allow(dead_code)] // used by the I/O driver
     pub(crate) fn intersection(self, interest: Interest) -> Ready {
-        Ready(self.0 & Ready::from_interest(interest).0)
+        self & Ready::from_interest(interest)
     }
 
-    /// Whether any part of `self` satisfies `interest`.
+    /// `true` if any part of `self` satisfies `interest`.
+    #[allow(dead_code)] // used by the I/O driver
     pub(crate) fn satisfies(self, interest: Interest) -> bool {
-        self.0 & Ready::from_interest(interest).0 != 0
+        !self.intersection(interest).is_empty()
     }
 }
 
@@ -278,14 +255,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn closed_counts_as_ready_for_its_direction() {
+    fn set_operations() {
+        let rw = Ready::READABLE | Ready::WRITABLE;
+        assert_eq!(rw - Ready::READABLE, Ready::WRITABLE);
+        assert_eq!(rw & Ready::WRITABLE, Ready::WRITABLE);
+        assert!(rw.satisfies(Interest::READABLE));
+        assert!(!Ready::WRITABLE.satisfies(Interest::READABLE));
         assert!(Ready::READ_CLOSED.satisfies(Interest::READABLE));
-        assert!(!Ready::READ_CLOSED.satisfies(Interest::WRITABLE));
-        assert!(Ready::WRITE_CLOSED.satisfies(Interest::WRITABLE));
         assert_eq!(
-            (Ready::READABLE | Ready::WRITABLE).intersection(Interest::READABLE),
-            Ready::READABLE
+            Ready::ALL.intersection(Interest::WRITABLE),
+            Ready::WRITABLE | Ready::WRITE_CLOSED
         );
         assert_eq!(Ready::from_usize(usize::MAX), Ready::ALL);
+        assert_eq!(Ready::from_usize(rw.as_usize()), rw);
+    }
+
+    #[test]
+    fn debug_is_tokios() {
+        assert_eq!(
+            format!("{:?}", Ready::READABLE),
+            "Ready { is_readable: true, is_writable: false, is_read_closed: false, \
+             is_write_closed: false, is_error: false, is_priority: false }"
+        );
     }
 }

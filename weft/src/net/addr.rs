@@ -68,8 +68,14 @@ ready_addr!(SocketAddr, |me| *me);
 ready_addr!(SocketAddrV4, |me| SocketAddr::V4(*me));
 ready_addr!(SocketAddrV6, |me| SocketAddr::V6(*me));
 ready_addr!((IpAddr, u16), |me| SocketAddr::new(me.0, me.1));
-ready_addr!((Ipv4Addr, u16), |me| SocketAddr::new(IpAddr::V4(me.0), me.1));
-ready_addr!((Ipv6Addr, u16), |me| SocketAddr::new(IpAddr::V6(me.0), me.1));
+ready_addr!((Ipv4Addr, u16), |me| SocketAddr::new(
+    IpAddr::V4(me.0),
+    me.1
+));
+ready_addr!((Ipv6Addr, u16), |me| SocketAddr::new(
+    IpAddr::V6(me.0),
+    me.1
+));
 
 impl ToSocketAddrs for &[SocketAddr] {}
 

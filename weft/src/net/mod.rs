@@ -27,7 +27,7 @@
 mod addr;
 mod lookup_host;
 pub mod tcp;
-mod udp;
+pub(crate) mod udp;
 #[cfg(unix)]
 pub mod unix;
 

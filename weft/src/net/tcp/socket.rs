@@ -54,7 +54,8 @@ impl TcpSocket {
     }
 
     fn new(domain: socket2::Domain) -> io::Result<TcpSocket> {
-        let inner = socket2::Socket::new(domain, socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
+        let inner =
+            socket2::Socket::new(domain, socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
         inner.set_nonblocking(true)?;
         Ok(TcpSocket { inner })
     }
@@ -261,7 +262,9 @@ impl TcpSocket {
     /// let socket = weft::net::TcpSocket::new_v4().unwrap();
     /// let _ = socket.tos().unwrap();
     /// ```
-    #[deprecated(note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific.")]
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
     pub fn tos(&self) -> io::Result<u32> {
         self.tos_v4()
     }
@@ -283,7 +286,9 @@ impl TcpSocket {
     /// let socket = weft::net::TcpSocket::new_v4().unwrap();
     /// socket.set_tos(0).unwrap();
     /// ```
-    #[deprecated(note = "`tos` related methods have been renamed `set_tos_v4` since they are IPv4-specific.")]
+    #[deprecated(
+        note = "`tos` related methods have been renamed `set_tos_v4` since they are IPv4-specific."
+    )]
     pub fn set_tos(&self, tos: u32) -> io::Result<()> {
         self.set_tos_v4(tos)
     }
@@ -319,8 +324,9 @@ impl TcpSocket {
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.local_addr().and_then(|addr| {
-            addr.as_socket()
-                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not an IP socket address"))
+            addr.as_socket().ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "not an IP socket address")
+            })
         })
     }
 

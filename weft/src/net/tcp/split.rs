@@ -3,10 +3,14 @@
 //! A TCP socket's two directions are independent (separate readiness
 //! streams in the driver), so the halves are just shared references.
 
-use crate::io::{Interest, Ready};
+#[cfg(feature = "io-util")]
+use crate::io::BufMut;
+use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::TcpStream;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{Shutdown, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// Borrowed read half of a [`TcpStream`], created by [`TcpStream::split`].
 ///
@@ -132,6 +136,25 @@ impl ReadHalf<'_> {
     /// ```
     pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
         self.0.try_read_vectored(bufs)
+    }
+
+    /// Tries to read into `buf`'s spare capacity without waiting. See
+    /// [`TcpStream::try_read_buf`].
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (read, _) = stream.split();
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert!(read.try_read_buf(&mut buf).is_err()); // nothing sent yet
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.0.try_read_buf(buf)
     }
 
     /// Returns the remote address of the stream.
@@ -267,6 +290,47 @@ impl WriteHalf<'_> {
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.0.local_addr()
+    }
+}
+
+impl AsyncRead for ReadHalf<'_> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.0.poll_read_priv(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteHalf<'_> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.0.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.0.poll_write_vectored_priv(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Shuts down the write direction of the whole stream.
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.0.shutdown_std(Shutdown::Write))
     }
 }
 

@@ -4,13 +4,17 @@
 //! down the write direction (the peer reads EOF) unless it was `forget`-ed;
 //! `reunite` puts the halves of one stream back together.
 
-use crate::io::{Interest, Ready};
+#[cfg(feature = "io-util")]
+use crate::io::BufMut;
+use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::loom::sync::Arc;
 use crate::net::TcpStream;
 use std::error::Error;
 use std::fmt;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// Owned read half of a [`TcpStream`], created by [`TcpStream::into_split`].
 ///
@@ -202,6 +206,25 @@ impl OwnedReadHalf {
         self.inner.try_read_vectored(bufs)
     }
 
+    /// Tries to read into `buf`'s spare capacity without waiting. See
+    /// [`TcpStream::try_read_buf`].
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (read, _write) = stream.into_split();
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert!(read.try_read_buf(&mut buf).is_err()); // nothing sent yet
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.inner.try_read_buf(buf)
+    }
+
     /// Returns the remote address of the stream.
     ///
     /// ```
@@ -381,16 +404,6 @@ impl OwnedWriteHalf {
         }
         res
     }
-
-    pub(crate) fn stream(&self) -> &TcpStream {
-        &self.inner
-    }
-}
-
-impl OwnedReadHalf {
-    pub(crate) fn stream(&self) -> &TcpStream {
-        &self.inner
-    }
 }
 
 impl Drop for OwnedWriteHalf {
@@ -398,6 +411,48 @@ impl Drop for OwnedWriteHalf {
         if self.shutdown_on_drop {
             let _ = self.inner.shutdown_std(Shutdown::Write);
         }
+    }
+}
+
+impl AsyncRead for OwnedReadHalf {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.inner.poll_read_priv(cx, buf)
+    }
+}
+
+impl AsyncWrite for OwnedWriteHalf {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.inner.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.inner.poll_write_vectored_priv(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Shuts down the write direction (once; dropping the half then does
+    /// not shut it down again).
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.get_mut().shutdown_now())
     }
 }
 

@@ -1,6 +1,8 @@
 //! `TcpStream`: a connected TCP socket.
 
-use crate::io::{Interest, Ready};
+#[cfg(feature = "io-util")]
+use crate::io::BufMut;
+use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::addr::{self, ToSocketAddrs};
 use crate::net::tcp::split::{self, ReadHalf, WriteHalf};
 use crate::net::tcp::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
@@ -10,7 +12,8 @@ use std::future::poll_fn;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr};
 use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
-use std::task::{Context, Poll};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
 /// A TCP stream between a local and a remote socket.
@@ -303,6 +306,39 @@ impl TcpStream {
             .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
     }
 
+    /// Tries to read into `buf`'s spare capacity without waiting, advancing
+    /// it by the number of bytes read. See [`try_read`](TcpStream::try_read).
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// client.try_write(b"abc")?;
+    /// let mut buf = Vec::with_capacity(16);
+    /// loop {
+    ///     server.readable().await?;
+    ///     match server.try_read_buf(&mut buf) {
+    ///         Ok(_) => break,
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// assert_eq!(buf, b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::udp::recv_into(buf, |dst| {
+                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+            })
+            .map(|(n, ())| n)
+        })
+    }
+
     /// Waits for the socket to become writable (possibly a false positive).
     /// Cancel safe.
     ///
@@ -432,6 +468,34 @@ impl TcpStream {
         f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
         self.io.registration().async_io(interest, f).await
+    }
+
+    /// Polls to receive data without removing it from the queue; returns the
+    /// number of bytes peeked. Only the last task to poll is woken.
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use weft::io::ReadBuf;
+    ///
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// client.try_write(b"hi")?;
+    /// let mut storage = [0; 8];
+    /// let mut buf = ReadBuf::new(&mut storage);
+    /// let n = poll_fn(|cx| server.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), &b"hi"[..n]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_peek_priv(cx, buf)
     }
 
     /// Receives data without removing it from the queue; waits until some
@@ -642,9 +706,11 @@ impl TcpStream {
     pub(crate) fn poll_read_priv(
         &self,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_slice(cx, buf)
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
+            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
+        })
     }
 
     pub(crate) fn poll_write_priv(
@@ -663,15 +729,18 @@ impl TcpStream {
         self.io.poll_write_vectored(cx, bufs)
     }
 
-    /// Peeks into `buf` once readable.
+    /// Peeks into `buf` once readable; the data stays queued.
     pub(crate) fn poll_peek_priv(
         &self,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
+        buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<usize>> {
-        self.io
-            .registration()
-            .poll_io(cx, crate::runtime::io::Direction::Read, || self.io.peek(buf))
+        // Never clear on a short peek: the data is still there.
+        let before = buf.filled().len();
+        ready!(self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
+            socket2::SockRef::from(io).peek(dst).map(|n| (n, ()))
+        }))?;
+        Poll::Ready(Ok(buf.filled().len() - before))
     }
 
     /// Shuts down the write direction (what `AsyncWrite::poll_shutdown` does).
@@ -687,6 +756,47 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
     /// [`TcpStream::from_std`].
     fn try_from(stream: std::net::TcpStream) -> Result<Self, Self::Error> {
         Self::from_std(stream)
+    }
+}
+
+impl AsyncRead for TcpStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.poll_read_priv(cx, buf)
+    }
+}
+
+impl AsyncWrite for TcpStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored_priv(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // Writes go straight to the kernel; there is nothing to flush.
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.shutdown_std(Shutdown::Write))
     }
 }
 

@@ -1,6 +1,10 @@
 //! `UdpSocket`: UDP datagrams (socket options are in `options.rs`).
 
+mod buffers;
 mod options;
+
+#[cfg(feature = "io-util")]
+pub(crate) use buffers::recv_into;
 
 use crate::io::{Interest, Ready};
 use crate::net::addr::{self, ToSocketAddrs};
@@ -9,7 +13,7 @@ use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};
 use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 
 /// A UDP socket.
 ///
@@ -645,7 +649,9 @@ impl UdpSocket {
         socket2::SockRef::from(self)
             .peek_sender()?
             .as_socket()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "sender is not an IP address"))
+            .ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "sender is not an IP address")
+            })
     }
 }
 

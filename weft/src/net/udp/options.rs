@@ -223,7 +223,9 @@ impl UdpSocket {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific.")]
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
     pub fn tos(&self) -> io::Result<u32> {
         self.tos_v4()
     }
@@ -254,7 +256,9 @@ impl UdpSocket {
     /// # Ok(())
     /// # }
     /// ```
-    #[deprecated(note = "`tos` related methods have been renamed `set_tos_v4` since they are IPv4-specific.")]
+    #[deprecated(
+        note = "`tos` related methods have been renamed `set_tos_v4` since they are IPv4-specific."
+    )]
     pub fn set_tos(&self, tos: u32) -> io::Result<()> {
         self.set_tos_v4(tos)
     }

@@ -1,6 +1,10 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
-use crate::io::{Interest, Ready};
+#[cfg(feature = "io-util")]
+use crate::io::BufMut;
+use crate::io::{Interest, ReadBuf, Ready};
+#[cfg(feature = "io-util")]
+use crate::net::udp::recv_into;
 use crate::net::unix::SocketAddr;
 use crate::runtime::io::{Direction, PollEvented};
 use std::fmt;
@@ -10,6 +14,13 @@ use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
 use std::os::unix::net;
 use std::path::Path;
 use std::task::{Context, Poll};
+
+/// The Unix address in `addr`.
+fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
+    addr.as_unix()
+        .map(SocketAddr)
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a Unix address"))
+}
 
 /// An I/O object representing a Unix datagram socket.
 ///
@@ -449,9 +460,9 @@ impl UnixDatagram {
     where
         P: AsRef<Path>,
     {
-        self.io
-            .registration()
-            .poll_io(cx, Direction::Write, || self.io.send_to(buf, target.as_ref()))
+        self.io.registration().poll_io(cx, Direction::Write, || {
+            self.io.send_to(buf, target.as_ref())
+        })
     }
 
     /// Polls to send data to the connected peer.
@@ -589,6 +600,151 @@ impl UnixDatagram {
     /// ```
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.shutdown(how)
+    }
+
+    /// Polls to receive one datagram from the connected peer into `buf`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut storage = [0; 8];
+    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
+    /// std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
+            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
+        })
+    }
+
+    /// Polls to receive one datagram and its sender into `buf`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut storage = [0; 8];
+    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
+    /// let from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
+    /// assert!(from.is_unnamed());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
+            let (n, addr) = socket2::SockRef::from(io).recv_from(dst)?;
+            Ok((n, unix_addr(&addr)?))
+        })
+    }
+
+    /// Tries to receive one datagram into `buf`'s spare capacity without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// b.readable().await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert_eq!(b.try_recv_buf(&mut buf)?, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            recv_into(buf, |dst| {
+                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+            })
+            .map(|(n, ())| n)
+        })
+    }
+
+    /// Receives one datagram into `buf`'s spare capacity.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert_eq!(b.recv_buf(&mut buf).await?, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || {
+                recv_into(buf, |dst| {
+                    socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+                })
+                .map(|(n, ())| n)
+            })
+            .await
+    }
+
+    /// Tries to receive one datagram and its sender into `buf`'s spare capacity
+    /// without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// b.readable().await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// let (n, from) = b.try_recv_buf_from(&mut buf)?;
+    /// assert_eq!(n, 3);
+    /// assert!(from.is_unnamed());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            recv_into(buf, |dst| {
+                let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
+                Ok((n, unix_addr(&addr)?))
+            })
+        })
+    }
+
+    /// Receives one datagram and its sender into `buf`'s spare capacity.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// let (n, _from) = b.recv_buf_from(&mut buf).await?;
+    /// assert_eq!(n, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || {
+                recv_into(buf, |dst| {
+                    let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
+                    Ok((n, unix_addr(&addr)?))
+                })
+            })
+            .await
     }
 }
 

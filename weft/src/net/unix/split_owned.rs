@@ -4,14 +4,18 @@
 //! down the write direction (the peer reads EOF) unless it was `forget`-ed;
 //! `reunite` puts the halves of one stream back together.
 
-use crate::io::{Interest, Ready};
+#[cfg(feature = "io-util")]
+use crate::io::BufMut;
+use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::loom::sync::Arc;
+use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
 use std::error::Error;
 use std::fmt;
 use std::io;
-use crate::net::unix::SocketAddr;
 use std::net::Shutdown;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// Owned read half of a [`UnixStream`], created by [`UnixStream::into_split`].
 ///
@@ -173,6 +177,24 @@ impl OwnedReadHalf {
     /// ```
     pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
         self.inner.try_read_vectored(bufs)
+    }
+
+    /// Tries to read into `buf`'s spare capacity without waiting. See
+    /// [`UnixStream::try_read_buf`].
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (read, _write) = stream.into_split();
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert!(read.try_read_buf(&mut buf).is_err()); // nothing sent yet
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.inner.try_read_buf(buf)
     }
 
     /// Returns the remote address of the stream.
@@ -344,16 +366,6 @@ impl OwnedWriteHalf {
         }
         res
     }
-
-    pub(crate) fn stream(&self) -> &UnixStream {
-        &self.inner
-    }
-}
-
-impl OwnedReadHalf {
-    pub(crate) fn stream(&self) -> &UnixStream {
-        &self.inner
-    }
 }
 
 impl Drop for OwnedWriteHalf {
@@ -361,6 +373,48 @@ impl Drop for OwnedWriteHalf {
         if self.shutdown_on_drop {
             let _ = self.inner.shutdown_std(Shutdown::Write);
         }
+    }
+}
+
+impl AsyncRead for OwnedReadHalf {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.inner.poll_read_priv(cx, buf)
+    }
+}
+
+impl AsyncWrite for OwnedWriteHalf {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.inner.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.inner.poll_write_vectored_priv(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Shuts down the write direction (once; dropping the half then does
+    /// not shut it down again).
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.get_mut().shutdown_now())
     }
 }
 

@@ -1,6 +1,8 @@
 //! `UnixStream`: a connected Unix stream socket.
 
-use crate::io::{Interest, Ready};
+#[cfg(feature = "io-util")]
+use crate::io::BufMut;
+use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::unix::split::{self, ReadHalf, WriteHalf};
 use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::net::unix::{ucred, SocketAddr, UCred};
@@ -12,6 +14,7 @@ use std::net::Shutdown;
 use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
 use std::os::unix::net;
 use std::path::Path;
+use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// A structure representing a connected Unix socket.
@@ -200,6 +203,31 @@ impl UnixStream {
         self.io
             .registration()
             .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
+    }
+
+    /// Tries to read into `buf`'s spare capacity without waiting, advancing
+    /// it by the number of bytes read.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// b.try_write(b"abc")?;
+    /// a.readable().await?;
+    /// let mut buf = Vec::new();
+    /// assert_eq!(a.try_read_buf(&mut buf)?, 3);
+    /// assert_eq!(buf, b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::udp::recv_into(buf, |dst| {
+                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+            })
+            .map(|(n, ())| n)
+        })
     }
 
     /// Waits for the socket to become writable. Cancel safe.
@@ -478,9 +506,11 @@ impl UnixStream {
     pub(crate) fn poll_read_priv(
         &self,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_slice(cx, buf)
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
+            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
+        })
     }
 
     pub(crate) fn poll_write_priv(
@@ -511,6 +541,46 @@ impl TryFrom<net::UnixStream> for UnixStream {
     /// [`UnixStream::from_std`].
     fn try_from(stream: net::UnixStream) -> io::Result<Self> {
         Self::from_std(stream)
+    }
+}
+
+impl AsyncRead for UnixStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.poll_read_priv(cx, buf)
+    }
+}
+
+impl AsyncWrite for UnixStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored_priv(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.shutdown_std(Shutdown::Write))
     }
 }
 

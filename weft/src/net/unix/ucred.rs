@@ -103,7 +103,11 @@ pub(crate) fn peer_cred(fd: std::os::unix::io::RawFd) -> std::io::Result<UCred> 
     // SAFETY: `uid` and `gid` are valid for writes.
     let ret = unsafe { libc::getpeereid(fd, &mut uid, &mut gid) };
     if ret == 0 {
-        Ok(UCred { uid, gid, pid: None })
+        Ok(UCred {
+            uid,
+            gid,
+            pid: None,
+        })
     } else {
         Err(std::io::Error::last_os_error())
     }

@@ -102,7 +102,11 @@ impl Driver {
         let mut timeout = timeout;
         let state = &self.handle.park_state;
         // Step 1.
-        if sleeps && state.compare_exchange(EMPTY, PARKED, SeqCst, SeqCst).is_err() {
+        if sleeps
+            && state
+                .compare_exchange(EMPTY, PARKED, SeqCst, SeqCst)
+                .is_err()
+        {
             timeout = Some(Duration::ZERO);
         }
         // epoll counts in milliseconds and truncates; round a sub-millisecond
@@ -133,7 +137,8 @@ impl Driver {
                 // A stale token (slot reused since the event was queued)
                 // finds no owner and is dropped.
                 if let Some(io) = registrations.lookup(token) {
-                    self.dispatch.push((io.clone(), Ready::from_mio(event)));
+                    self.dispatch
+                        .push((io.clone(), super::ready_from_mio(event)));
                 }
             }
         }
@@ -179,6 +184,7 @@ impl Handle {
         self.registrations.lock().release(io);
     }
 
+    #[cfg(test)]
     pub(crate) fn is_shutdown(&self) -> bool {
         self.registrations.lock().is_shutdown()
     }
@@ -235,7 +241,11 @@ mod tests {
             .unwrap();
         b.write_all(b"x").unwrap();
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !io.ready_event(crate::io::Interest::READABLE).ready.is_readable() {
+        while !io
+            .ready_event(crate::io::Interest::READABLE)
+            .ready
+            .is_readable()
+        {
             assert!(Instant::now() < deadline, "no readable event");
             driver.park_timeout(Duration::from_millis(100));
         }
@@ -243,6 +253,7 @@ mod tests {
         handle.release(&io);
         driver.shutdown();
         assert!(handle.is_shutdown());
-        assert!(io.ready_event(crate::io::Interest::READABLE).is_shutdown == false);
+        // Released before shutdown: untouched by it.
+        assert!(!io.ready_event(crate::io::Interest::READABLE).is_shutdown);
     }
 }

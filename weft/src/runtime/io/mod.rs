@@ -46,16 +46,6 @@ pub(crate) struct ReadyEvent {
     pub(crate) is_shutdown: bool,
 }
 
-impl ReadyEvent {
-    /// The same observation restricted to `interest`.
-    pub(crate) fn with_interest(self, interest: Interest) -> ReadyEvent {
-        ReadyEvent {
-            ready: self.ready.intersection(interest),
-            ..self
-        }
-    }
-}
-
 /// The two poll-style readiness streams of a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Direction {
@@ -70,4 +60,54 @@ impl Direction {
             Direction::Write => Interest::WRITABLE,
         }
     }
+}
+
+/// The readiness a mio event reports.
+pub(crate) fn ready_from_mio(event: &mio::event::Event) -> Ready {
+    let mut ready = Ready::EMPTY;
+    if event.is_readable() {
+        ready |= Ready::READABLE;
+    }
+    if event.is_writable() {
+        ready |= Ready::WRITABLE;
+    }
+    if event.is_read_closed() {
+        ready |= Ready::READ_CLOSED;
+    }
+    if event.is_write_closed() {
+        ready |= Ready::WRITE_CLOSED;
+    }
+    if event.is_error() {
+        ready |= Ready::ERROR;
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if event.is_priority() {
+        ready |= Ready::PRIORITY;
+    }
+    ready
+}
+
+/// The mio interest to register for `interest`.
+pub(crate) fn interest_to_mio(interest: Interest) -> mio::Interest {
+    let mut mio: Option<mio::Interest> = None;
+    let mut add = |i: mio::Interest| {
+        mio = Some(match mio {
+            Some(m) => m | i,
+            None => i,
+        })
+    };
+    // mio has no error interest (errors are always reported) and refuses an
+    // empty one, so an error-only interest registers as readable;
+    // `Ready::from_interest` filters the readable events out again.
+    if interest.is_readable() || interest.is_error() {
+        add(mio::Interest::READABLE);
+    }
+    if interest.is_writable() {
+        add(mio::Interest::WRITABLE);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if interest.is_priority() {
+        add(mio::Interest::PRIORITY);
+    }
+    mio.unwrap_or(mio::Interest::READABLE)
 }

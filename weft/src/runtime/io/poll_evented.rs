@@ -1,11 +1,12 @@
 //! `PollEvented`: a mio source registered with the driver, and the read and
 //! write loops every socket type shares.
 
-use crate::io::Interest;
+use crate::io::{Interest, ReadBuf};
 use crate::runtime::io::{Direction, Registration};
 use mio::event::Source;
 use std::fmt;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
+use std::mem::MaybeUninit;
 use std::ops::Deref;
 use std::task::{ready, Context, Poll};
 
@@ -44,31 +45,41 @@ impl<E: Source> PollEvented<E> {
         Ok(io)
     }
 
-    /// Reads into `buf` when readable. A short read means the socket's
-    /// receive queue is drained, so readiness is cleared without the extra
-    /// `read` that would return `WouldBlock` (edge-triggered: new data brings
-    /// a new event, whose tick makes the clear a no-op if it raced).
-    pub(crate) fn poll_read_slice<'a>(
-        &'a self,
+    /// Receives into the unfilled part of `buf` when readable, with `op`
+    /// (a `recv`-like call that takes uninitialised memory, e.g. socket2's:
+    /// no `&mut [u8]` over uninitialised bytes is ever made). `op` returns
+    /// the byte count and a value passed through (a sender address).
+    ///
+    /// `stream` says whether a short read means the queue is drained (true
+    /// for byte streams; for datagrams a short datagram says nothing about
+    /// the next one), in which case readiness is cleared at once.
+    pub(crate) fn poll_recv_uninit<T>(
+        &self,
         cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>>
-    where
-        &'a E: Read,
-    {
+        buf: &mut ReadBuf<'_>,
+        stream: bool,
+        mut op: impl FnMut(&E, &mut [MaybeUninit<u8>]) -> io::Result<(usize, T)>,
+    ) -> Poll<io::Result<T>> {
         loop {
             let event = ready!(self.registration.poll_ready(cx, Direction::Read))?;
-            let len = buf.len();
-            match self.io_ref().read(buf) {
-                Ok(n) => {
-                    if n > 0 && n < len {
+            // SAFETY: `op` only stores initialised bytes into the slice (it
+            // is a `recv(2)` wrapper) and never de-initialises any.
+            let unfilled = unsafe { buf.unfilled_mut() };
+            let len = unfilled.len();
+            match op(self.io_ref(), unfilled) {
+                Ok((n, value)) => {
+                    // SAFETY: `recv` initialised the first `n` bytes.
+                    unsafe { buf.assume_init(n) };
+                    buf.advance(n);
+                    if stream && n > 0 && n < len {
                         self.registration.clear_readiness(event);
                     }
-                    return Poll::Ready(Ok(n));
+                    return Poll::Ready(Ok(value));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.registration.clear_readiness(event);
                 }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Poll::Ready(Err(e)),
             }
         }
@@ -76,7 +87,11 @@ impl<E: Source> PollEvented<E> {
 
     /// Writes from `buf` when writable; a short write clears readiness (the
     /// send buffer is full).
-    pub(crate) fn poll_write<'a>(&'a self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>>
+    pub(crate) fn poll_write<'a>(
+        &'a self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>>
     where
         &'a E: Write,
     {

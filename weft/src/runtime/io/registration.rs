@@ -57,7 +57,7 @@ impl Registration {
         interest: Interest,
         handle: Arc<Handle>,
     ) -> io::Result<Registration> {
-        let shared = handle.add_source(source, interest.to_mio())?;
+        let shared = handle.add_source(source, super::interest_to_mio(interest))?;
         Ok(Registration { handle, shared })
     }
 
@@ -165,11 +165,6 @@ impl Registration {
                 }
             }
         }
-    }
-
-    /// The readiness word's current value for `interest`.
-    pub(crate) fn ready_event(&self, interest: Interest) -> ReadyEvent {
-        self.shared.ready_event(interest)
     }
 }
 

@@ -59,9 +59,7 @@ impl RegistrationSet {
             Some(index) => index,
             None => {
                 if self.slots.len() > INDEX_MASK {
-                    return Err(io::Error::other(
-                        "reactor at max registered I/O resources",
-                    ));
+                    return Err(io::Error::other("reactor at max registered I/O resources"));
                 }
                 self.slots.push(Slot {
                     generation: 0,
@@ -126,6 +124,7 @@ impl RegistrationSet {
             .collect()
     }
 
+    #[cfg(test)]
     pub(crate) fn is_shutdown(&self) -> bool {
         self.is_shutdown
     }

@@ -81,8 +81,13 @@ struct Waiters {
 
 #[derive(Debug)]
 enum WaiterSlot {
-    Vacant { next_free: Option<usize> },
-    Waiting { waker: Waker, interest: Interest },
+    Vacant {
+        next_free: Option<usize>,
+    },
+    Waiting {
+        waker: Waker,
+        interest: Interest,
+    },
     /// Woken by the driver; the owning future completes on its next poll.
     Notified,
 }
@@ -477,7 +482,9 @@ mod tests {
         let io = ScheduledIo::new(mio::Token(0));
         let (count, waker) = counter();
         let mut cx = Context::from_waker(&waker);
-        let mut futs: Vec<_> = (0..40).map(|_| Box::pin(io.readiness(Interest::READABLE))).collect();
+        let mut futs: Vec<_> = (0..40)
+            .map(|_| Box::pin(io.readiness(Interest::READABLE)))
+            .collect();
         for f in &mut futs {
             assert!(f.as_mut().poll(&mut cx).is_pending());
         }
