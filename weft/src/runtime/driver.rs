@@ -46,6 +46,7 @@ pub(crate) struct Handle {
     pub(crate) io: Option<crate::loom::sync::Arc<crate::runtime::io::Handle>>,
     /// The timer, `None` unless `enable_time` was set.
     #[cfg(feature = "time")]
+    #[allow(dead_code)] // read by `time::Sleep` (lands with the time issue)
     pub(crate) time: Option<time::Handle>,
     /// The runtime's clock (pausable with test-util); present even without timers.
     #[cfg(feature = "time")]
@@ -184,6 +185,11 @@ impl Driver {
 impl Handle {
     /// Wakes the thread parked in the driver (or makes its next park return).
     pub(crate) fn unpark(&self) {
+        // A paused clock must not auto-advance across a park that was woken.
+        #[cfg(feature = "test-util")]
+        if let Some(time) = &self.time {
+            time.note_unpark();
+        }
         #[cfg(feature = "net")]
         if let Some(io) = &self.io {
             return io.unpark();

@@ -25,6 +25,8 @@ mod state;
 mod waker;
 mod yield_now;
 
+#[cfg(all(test, not(loom)))]
+mod harness_tests;
 #[cfg(all(test, loom))]
 mod loom_tests;
 #[cfg(test)]

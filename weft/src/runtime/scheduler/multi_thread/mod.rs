@@ -72,6 +72,8 @@ struct Shared {
     inject: Inject<Arc<Handle>>,
     idle: Idle,
     owned: OwnedTasks<Arc<Handle>>,
+    /// Cores handed in at shutdown (boxed as they travel between threads).
+    #[allow(clippy::vec_box)]
     shutdown_cores: Mutex<Vec<Box<worker::Core>>>,
     driver: Arc<SharedDriver>,
 }
