@@ -11,7 +11,10 @@ use weft::io::{AsyncReadExt, AsyncWriteExt};
 use weft::net::{TcpListener, TcpSocket, TcpStream};
 
 fn clients() -> usize {
-    std::env::var("WEFT_CLIENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1000)
+    std::env::var("WEFT_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
 }
 
 fn chunk_len() -> usize {
@@ -23,15 +26,15 @@ fn chunk_len() -> usize {
 }
 
 /// Each connection takes two descriptors (client and server side).
-fn ensure_fd_limit(needed: u64) {
+fn ensure_fd_limit(needed: libc::rlim_t) {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: `lim` is a valid rlimit to write into.
     assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    if (lim.rlim_cur as u64) < needed {
-        lim.rlim_cur = std::cmp::min(needed as libc::rlim_t, lim.rlim_max);
+    if lim.rlim_cur < needed {
+        lim.rlim_cur = std::cmp::min(needed, lim.rlim_max);
         // SAFETY: `lim` is a valid rlimit; raising the soft limit up to the
         // hard one needs no privilege.
         assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
@@ -78,7 +81,7 @@ async fn client(id: usize, addr: SocketAddr, len: usize) {
 }
 
 fn run(rt: weft::runtime::Runtime) {
-    ensure_fd_limit((clients() * 2 + 256) as u64);
+    ensure_fd_limit((clients() * 2 + 256) as libc::rlim_t);
     let len = chunk_len();
     rt.block_on(async {
         // All clients connect before the server first runs: a backlog below

@@ -39,12 +39,10 @@ async fn reset_peer_gives_an_error_not_a_hang() {
     client.set_zero_linger().unwrap();
     drop(client);
     let mut buf = [0; 16];
-    let err = loop {
-        match server.read(&mut buf).await {
-            Ok(0) => panic!("a reset must not look like a clean EOF"),
-            Ok(_) => panic!("no data was sent"),
-            Err(e) => break e,
-        }
+    let err = match server.read(&mut buf).await {
+        Ok(0) => panic!("a reset must not look like a clean EOF"),
+        Ok(_) => panic!("no data was sent"),
+        Err(e) => e,
     };
     assert_eq!(err.kind(), io::ErrorKind::ConnectionReset);
 }

@@ -26,7 +26,10 @@ async fn bound_sockets_exchange_datagrams() {
 async fn pair_keeps_boundaries_and_try_forms_work() {
     let (a, b) = UnixDatagram::pair().unwrap();
     let mut buf = [0; 16];
-    assert_eq!(b.try_recv(&mut buf).unwrap_err().kind(), io::ErrorKind::WouldBlock);
+    assert_eq!(
+        b.try_recv(&mut buf).unwrap_err().kind(),
+        io::ErrorKind::WouldBlock
+    );
     a.send(b"one").await.unwrap();
     a.send(b"two!").await.unwrap();
     assert_eq!(b.recv(&mut buf).await.unwrap(), 3);

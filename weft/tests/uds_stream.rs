@@ -79,6 +79,8 @@ async fn peer_cred_is_this_process() {
 
 #[weft::test]
 async fn connect_to_missing_path_is_not_found() {
-    let err = UnixStream::connect(temp_path("uds-missing")).await.unwrap_err();
+    let err = UnixStream::connect(temp_path("uds-missing"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
 }

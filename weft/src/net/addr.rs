@@ -84,7 +84,8 @@ impl sealed::ToSocketAddrsPriv for &[SocketAddr] {
     type Future = ReadyFuture<Self::Iter>;
 
     fn to_socket_addrs(&self, _: sealed::Internal) -> Self::Future {
-        std::future::ready(Ok(self.to_vec().into_iter()))
+        // Copied: the iterator must be `'static`.
+        std::future::ready(Ok(Vec::from(*self).into_iter()))
     }
 }
 

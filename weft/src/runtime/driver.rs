@@ -25,6 +25,7 @@ use crate::runtime::time;
 /// What to build (from the runtime `Builder`).
 #[derive(Clone, Debug)]
 pub(crate) struct Cfg {
+    #[cfg_attr(not(feature = "net"), allow(dead_code))]
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
     pub(crate) enable_pause_time: bool,
