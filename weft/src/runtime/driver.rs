@@ -184,6 +184,17 @@ impl Driver {
 }
 
 impl Handle {
+    /// Notes a wake-up made by the thread that holds the driver (an I/O
+    /// event or a task waking another while the scheduler polls the
+    /// driver): no signal is needed, but a paused clock must not
+    /// auto-advance past the work that became ready.
+    pub(crate) fn unpark_self(&self) {
+        #[cfg(feature = "test-util")]
+        if let Some(time) = &self.time {
+            time.note_unpark();
+        }
+    }
+
     /// Wakes the thread parked in the driver (or makes its next park return).
     pub(crate) fn unpark(&self) {
         // A paused clock must not auto-advance across a park that was woken.

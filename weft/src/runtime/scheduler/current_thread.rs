@@ -431,7 +431,10 @@ impl Schedule for Arc<Handle> {
         context::with_scheduler(|cx| match cx {
             Some(scheduler::Context::CurrentThread(cx)) if Arc::ptr_eq(self, &cx.handle) => {
                 match cx.core.borrow_mut().as_mut() {
-                    Some(core) => core.tasks.push_back(task),
+                    Some(core) => {
+                        core.tasks.push_back(task);
+                        self.driver.unpark_self();
+                    }
                     // The core is out of the context only while shutting
                     // down: the task is being cancelled anyway.
                     None => drop(task),
