@@ -28,7 +28,9 @@ async fn readable_then_cleared_then_readable_again() {
     assert_eq!(&buf[..n], b"abc");
     // Draining it: the next read blocks and clears readiness.
     let mut guard = fd.readable().await.unwrap();
-    assert!(guard.try_io(|inner| inner.get_ref().read(&mut buf)).is_err());
+    assert!(guard
+        .try_io(|inner| inner.get_ref().read(&mut buf))
+        .is_err());
     assert!(guard.ready().is_empty());
     drop(guard);
 
@@ -48,7 +50,10 @@ async fn readable_then_cleared_then_readable_again() {
 #[weft::test]
 async fn clear_ready_matching_keeps_the_other_direction() {
     let (fd, _peer) = pair();
-    let mut guard = fd.ready(Interest::READABLE | Interest::WRITABLE).await.unwrap();
+    let mut guard = fd
+        .ready(Interest::READABLE | Interest::WRITABLE)
+        .await
+        .unwrap();
     assert!(guard.ready().is_writable());
     guard.clear_ready_matching(Ready::READABLE);
     assert!(guard.ready().is_writable());

@@ -45,7 +45,10 @@ async fn an_always_ready_socket_does_not_starve_other_tasks() {
     while !other_ran.load(SeqCst) {
         a.read_exact(&mut byte).await.unwrap();
         read_before_other += 1;
-        assert!(read_before_other < 64 * 1024, "the reader starved the other task");
+        assert!(
+            read_before_other < 64 * 1024,
+            "the reader starved the other task"
+        );
     }
     assert!(read_before_other > 0);
 }

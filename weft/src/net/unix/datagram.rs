@@ -15,11 +15,35 @@ use std::os::unix::net;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-/// The Unix address in `addr`.
+/// The Unix address in `addr`: a path, an abstract name (Linux), or unnamed.
 fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
-    addr.as_unix()
-        .map(SocketAddr)
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a Unix address"))
+    if let Some(path) = addr.as_pathname() {
+        return net::SocketAddr::from_pathname(path).map(SocketAddr);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Some(name) = addr.as_abstract_namespace() {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        return net::SocketAddr::from_abstract_name(name).map(SocketAddr);
+    }
+    // A sender without a name (e.g. the other end of a `pair()`) comes
+    // back with an empty address.
+    if addr.len() != 0 && addr.family() != libc::AF_UNIX as libc::sa_family_t {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a Unix address",
+        ));
+    }
+    // std cannot build an unnamed address from parts; take one from an
+    // unbound socket, once.
+    static UNNAMED: std::sync::OnceLock<net::SocketAddr> = std::sync::OnceLock::new();
+    if let Some(addr) = UNNAMED.get() {
+        return Ok(SocketAddr(addr.clone()));
+    }
+    let unnamed = net::UnixDatagram::unbound()?.local_addr()?;
+    Ok(SocketAddr(UNNAMED.get_or_init(|| unnamed).clone()))
 }
 
 /// An I/O object representing a Unix datagram socket.
@@ -327,6 +351,7 @@ impl UnixDatagram {
     /// let _ = std::fs::remove_file(&pb);
     /// let y = weft::net::UnixDatagram::bind(&pb)?;
     /// let x = weft::net::UnixDatagram::unbound()?;
+    /// x.writable().await?;
     /// assert_eq!(x.try_send_to(b"abc", &pb)?, 3);
     /// std::fs::remove_file(&pb)?;
     /// # drop((a, b));

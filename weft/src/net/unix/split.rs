@@ -18,7 +18,7 @@ use std::task::{Context, Poll};
 /// ```
 /// # #[weft::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+/// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
 /// let (read, _write) = stream.split();
 /// assert!(read.local_addr()?.is_unnamed());
 /// # Ok(())
@@ -35,7 +35,7 @@ pub struct ReadHalf<'a>(&'a UnixStream);
 /// ```
 /// # #[weft::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+/// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
 /// let (_read, write) = stream.split();
 /// write.writable().await?;
 /// assert_eq!(write.try_write(b"x")?, 1);
@@ -56,7 +56,7 @@ impl ReadHalf<'_> {
     /// use weft::io::Interest;
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _) = stream.split();
     /// assert!(read.ready(Interest::WRITABLE).await?.is_writable());
     /// # Ok(())
@@ -71,7 +71,7 @@ impl ReadHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (client, mut server) = weft::net::UnixStream::pair()?;
+    /// let (client, mut server) = weft::net::UnixStream::pair()?;
     /// client.try_write(b"a")?;
     /// let (read, _) = server.split();
     /// read.readable().await?;
@@ -87,7 +87,7 @@ impl ReadHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _) = stream.split();
     /// assert!(read.try_read(&mut [0; 4]).is_err()); // nothing sent yet
     /// # Ok(())
@@ -102,7 +102,7 @@ impl ReadHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _) = stream.split();
     /// let mut a = [0; 4];
     /// assert!(read.try_read_vectored(&mut [std::io::IoSliceMut::new(&mut a)]).is_err());
@@ -119,7 +119,7 @@ impl ReadHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _) = stream.split();
     /// let mut buf = Vec::with_capacity(8);
     /// assert!(read.try_read_buf(&mut buf).is_err()); // nothing sent yet
@@ -136,7 +136,7 @@ impl ReadHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _) = stream.split();
     /// assert!(read.peer_addr()?.is_unnamed());
     /// # Ok(())
@@ -151,7 +151,7 @@ impl ReadHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let local = stream.local_addr()?;
     /// let (read, _) = stream.split();
     /// assert_eq!(read.local_addr()?.is_unnamed(), local.is_unnamed());
@@ -170,7 +170,7 @@ impl WriteHalf<'_> {
     /// use weft::io::Interest;
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_, write) = stream.split();
     /// assert!(write.ready(Interest::WRITABLE).await?.is_writable());
     /// # Ok(())
@@ -185,7 +185,7 @@ impl WriteHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_, write) = stream.split();
     /// write.writable().await?;
     /// # Ok(())
@@ -200,7 +200,7 @@ impl WriteHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_, write) = stream.split();
     /// write.writable().await?;
     /// assert_eq!(write.try_write(b"abc")?, 3);
@@ -216,7 +216,7 @@ impl WriteHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_, write) = stream.split();
     /// write.writable().await?;
     /// assert_eq!(write.try_write_vectored(&[std::io::IoSlice::new(b"ab")])?, 2);
@@ -232,7 +232,7 @@ impl WriteHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_, write) = stream.split();
     /// assert!(write.peer_addr()?.is_unnamed());
     /// # Ok(())
@@ -247,7 +247,7 @@ impl WriteHalf<'_> {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
     /// let local = stream.local_addr()?;
     /// let (_, write) = stream.split();
     /// assert_eq!(write.local_addr()?.is_unnamed(), local.is_unnamed());

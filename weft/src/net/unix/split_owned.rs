@@ -22,7 +22,7 @@ use std::task::{Context, Poll};
 /// ```
 /// # #[weft::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+/// let (stream, _peer) = weft::net::UnixStream::pair()?;
 /// let (read, write) = stream.into_split();
 /// let reader = weft::spawn(async move { read.peer_addr() });
 /// assert!(reader.await.unwrap()?.is_unnamed());
@@ -40,7 +40,7 @@ pub struct OwnedReadHalf {
 /// ```
 /// # #[weft::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+/// let (stream, _peer) = weft::net::UnixStream::pair()?;
 /// let (_read, write) = stream.into_split();
 /// write.writable().await?;
 /// assert_eq!(write.try_write(b"hi")?, 2);
@@ -79,7 +79,7 @@ fn reunite(read: OwnedReadHalf, write: OwnedWriteHalf) -> Result<UnixStream, Reu
 /// ```
 /// # #[weft::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// /// let (a, _a2) = weft::net::UnixStream::pair()?;
+/// let (a, _a2) = weft::net::UnixStream::pair()?;
 /// let (b, _b2) = weft::net::UnixStream::pair()?;
 /// let (a_read, _a_write) = a.into_split();
 /// let (_b_read, b_write) = b.into_split();
@@ -105,7 +105,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, write) = stream.into_split();
     /// let stream = read.reunite(write).unwrap();
     /// assert!(stream.local_addr().is_ok());
@@ -122,7 +122,7 @@ impl OwnedReadHalf {
     /// use weft::io::Interest;
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _write) = stream.into_split();
     /// assert!(read.ready(Interest::WRITABLE).await?.is_writable());
     /// # Ok(())
@@ -137,7 +137,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (client, server) = weft::net::UnixStream::pair()?;
+    /// let (client, server) = weft::net::UnixStream::pair()?;
     /// client.try_write(b"z")?;
     /// let (read, _write) = server.into_split();
     /// read.readable().await?;
@@ -153,7 +153,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _write) = stream.into_split();
     /// assert!(read.try_read(&mut [0; 4]).is_err()); // nothing sent yet
     /// # Ok(())
@@ -168,7 +168,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _write) = stream.into_split();
     /// let mut a = [0; 4];
     /// assert!(read.try_read_vectored(&mut [std::io::IoSliceMut::new(&mut a)]).is_err());
@@ -185,7 +185,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _write) = stream.into_split();
     /// let mut buf = Vec::with_capacity(8);
     /// assert!(read.try_read_buf(&mut buf).is_err()); // nothing sent yet
@@ -202,7 +202,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, _write) = stream.into_split();
     /// assert!(read.peer_addr()?.is_unnamed());
     /// # Ok(())
@@ -217,7 +217,7 @@ impl OwnedReadHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let local = stream.local_addr()?;
     /// let (read, _write) = stream.into_split();
     /// assert_eq!(read.local_addr()?.is_unnamed(), local.is_unnamed());
@@ -235,7 +235,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, write) = stream.into_split();
     /// assert!(write.reunite(read).is_ok());
     /// # Ok(())
@@ -251,7 +251,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (read, write) = stream.into_split();
     /// write.forget();
     /// assert!(read.peer_addr().is_ok());
@@ -269,7 +269,7 @@ impl OwnedWriteHalf {
     /// use weft::io::Interest;
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_read, write) = stream.into_split();
     /// assert!(write.ready(Interest::WRITABLE).await?.is_writable());
     /// # Ok(())
@@ -284,7 +284,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_read, write) = stream.into_split();
     /// write.writable().await?;
     /// # Ok(())
@@ -299,7 +299,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_read, write) = stream.into_split();
     /// write.writable().await?;
     /// assert_eq!(write.try_write(b"abc")?, 3);
@@ -315,7 +315,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_read, write) = stream.into_split();
     /// write.writable().await?;
     /// assert_eq!(write.try_write_vectored(&[std::io::IoSlice::new(b"ab")])?, 2);
@@ -331,7 +331,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let (_read, write) = stream.into_split();
     /// assert!(write.peer_addr()?.is_unnamed());
     /// # Ok(())
@@ -346,7 +346,7 @@ impl OwnedWriteHalf {
     /// ```
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    ///     /// let (stream, _peer) = weft::net::UnixStream::pair()?;
+    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
     /// let local = stream.local_addr()?;
     /// let (_read, write) = stream.into_split();
     /// assert_eq!(write.local_addr()?.is_unnamed(), local.is_unnamed());

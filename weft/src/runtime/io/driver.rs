@@ -30,6 +30,33 @@ const EMPTY: usize = 0;
 const PARKED: usize = 1;
 const NOTIFIED: usize = 2;
 
+/// The park state word of the module doc (steps 1 to 3).
+#[derive(Debug)]
+struct ParkState(AtomicUsize);
+
+impl ParkState {
+    fn new() -> ParkState {
+        ParkState(AtomicUsize::new(EMPTY))
+    }
+
+    /// Step 1: `true` if the parker may sleep (no notification is pending).
+    fn begin_sleep(&self) -> bool {
+        self.0
+            .compare_exchange(EMPTY, PARKED, SeqCst, SeqCst)
+            .is_ok()
+    }
+
+    /// Step 3: back to awake; consumes any notification.
+    fn end(&self) {
+        self.0.store(EMPTY, SeqCst);
+    }
+
+    /// Step 2: `true` if a sleeper must be signalled.
+    fn notify(&self) -> bool {
+        self.0.swap(NOTIFIED, SeqCst) == PARKED
+    }
+}
+
 /// Events read per `epoll_wait`; more wait for the next turn.
 const EVENTS_CAPACITY: usize = 1024;
 
@@ -48,7 +75,7 @@ pub(crate) struct Handle {
     registry: mio::Registry,
     waker: mio::Waker,
     registrations: Mutex<RegistrationSet>,
-    park_state: AtomicUsize,
+    park_state: ParkState,
 }
 
 impl Driver {
@@ -60,7 +87,7 @@ impl Driver {
             registry,
             waker,
             registrations: Mutex::new(RegistrationSet::default()),
-            park_state: AtomicUsize::new(EMPTY),
+            park_state: ParkState::new(),
         });
         let driver = Driver {
             poll,
@@ -102,11 +129,7 @@ impl Driver {
         let mut timeout = timeout;
         let state = &self.handle.park_state;
         // Step 1.
-        if sleeps
-            && state
-                .compare_exchange(EMPTY, PARKED, SeqCst, SeqCst)
-                .is_err()
-        {
+        if sleeps && !state.begin_sleep() {
             timeout = Some(Duration::ZERO);
         }
         // epoll counts in milliseconds and truncates; round a sub-millisecond
@@ -122,7 +145,7 @@ impl Driver {
             Err(e) => panic!("unexpected error when polling the I/O driver: {e:?}"),
         }
         // Step 3.
-        state.store(EMPTY, SeqCst);
+        state.end();
 
         if self.events.is_empty() {
             return;
@@ -152,7 +175,7 @@ impl Driver {
 impl Handle {
     /// Step 2: wakes the thread sleeping in the driver, if one is.
     pub(crate) fn unpark(&self) {
-        if self.park_state.swap(NOTIFIED, SeqCst) == PARKED {
+        if self.park_state.notify() {
             // An error here means the eventfd is gone with the runtime;
             // nobody is left to wake.
             let _ = self.waker.wake();
@@ -209,6 +232,20 @@ mod tests {
     use std::time::Instant;
 
     #[test]
+    fn unpark_signals_only_a_sleeper() {
+        let state = ParkState::new();
+        assert!(!state.notify(), "nobody sleeps: no eventfd write");
+        assert!(
+            !state.begin_sleep(),
+            "a pending notification prevents sleeping"
+        );
+        state.end();
+        assert!(state.begin_sleep());
+        assert!(state.notify(), "a sleeper is signalled");
+        state.end();
+    }
+
+    #[test]
     fn unpark_before_park_returns_at_once() {
         let (mut driver, handle) = Driver::new().unwrap();
         handle.unpark();
@@ -223,7 +260,7 @@ mod tests {
         let t = std::thread::spawn(move || {
             // Retry until the driver is asleep: an unpark before the park
             // would also work, but this exercises the eventfd path.
-            while handle.park_state.load(SeqCst) != PARKED {
+            while handle.park_state.0.load(SeqCst) != PARKED {
                 std::thread::yield_now();
             }
             handle.unpark();
@@ -255,5 +292,50 @@ mod tests {
         assert!(handle.is_shutdown());
         // Released before shutdown: untouched by it.
         assert!(!io.ready_event(crate::io::Interest::READABLE).is_shutdown);
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::*;
+    use crate::loom::sync::atomic::AtomicBool;
+
+    /// An unpark racing with a park never leaves the parker asleep: either
+    /// the parker sees the notification before sleeping, or the unparker
+    /// sees the sleeper and signals it (the eventfd write is modelled by a
+    /// flag the sleeper waits on).
+    #[test]
+    fn unpark_vs_park_never_lost() {
+        loom::model(|| {
+            let state = Arc::new(ParkState::new());
+            let signalled = Arc::new(AtomicBool::new(false));
+            let (s2, sig2) = (state.clone(), signalled.clone());
+            let t = loom::thread::spawn(move || {
+                if s2.notify() {
+                    sig2.store(true, SeqCst);
+                }
+            });
+            if state.begin_sleep() {
+                while !signalled.load(SeqCst) {
+                    loom::thread::yield_now();
+                }
+            }
+            state.end();
+            t.join().unwrap();
+        });
+    }
+
+    /// An unpark while nobody sleeps costs no signal.
+    #[test]
+    fn unpark_while_awake_does_not_signal() {
+        loom::model(|| {
+            let state = ParkState::new();
+            assert!(!state.notify());
+            assert!(!state.begin_sleep());
+            state.end();
+            assert!(state.begin_sleep());
+            assert!(state.notify());
+            state.end();
+        });
     }
 }
