@@ -51,6 +51,34 @@ pub(crate) fn split(stream: &mut TcpStream) -> (ReadHalf<'_>, WriteHalf<'_>) {
 }
 
 impl ReadHalf<'_> {
+    /// Polls to receive data without removing it from the queue. See
+    /// [`TcpStream::poll_peek`].
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use weft::io::ReadBuf;
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    /// client.try_write(b"hi")?;
+    /// let (mut read, _) = server.split();
+    /// let mut storage = [0; 4];
+    /// let mut buf = ReadBuf::new(&mut storage);
+    /// let n = poll_fn(|cx| read.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), &b"hi"[..n]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_peek(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.0.poll_peek(cx, buf)
+    }
+
     /// Receives data without removing it from the queue. See [`TcpStream::peek`].
     ///
     /// ```
