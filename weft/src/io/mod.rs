@@ -88,9 +88,6 @@ pub use self::util::{
 };
 
 // I/O driver, AsyncFd and stdio (added by the io-net work) go below.
-/// The `bytes::BufMut` stand-in, for the sockets' `try_read_buf`/`recv_buf`.
-#[cfg(all(feature = "io-util", feature = "net"))]
-pub(crate) use self::util::buf_traits::BufMut;
 #[cfg(all(unix, feature = "net"))]
 mod async_fd;
 

@@ -478,6 +478,31 @@ impl<'a> ReadBuf<'a> {
     }
 }
 
+// SAFETY: `chunk_mut` exposes exactly the unfilled region (`remaining_mut`
+// bytes), and `advance_mut` marks as filled only bytes the caller promises it
+// initialised (its own safety contract).
+#[cfg(feature = "io-util")]
+unsafe impl bytes::BufMut for ReadBuf<'_> {
+    fn remaining_mut(&self) -> usize {
+        self.remaining()
+    }
+
+    // SAFETY (of the unsafe fn): the caller initialised the first `cnt`
+    // unfilled bytes, which is what `assume_init` requires.
+    unsafe fn advance_mut(&mut self, cnt: usize) {
+        // SAFETY: see above.
+        unsafe { self.assume_init(cnt) };
+        self.advance(cnt);
+    }
+
+    fn chunk_mut(&mut self) -> &mut bytes::buf::UninitSlice {
+        // SAFETY: an `UninitSlice` only lets initialised bytes be written,
+        // so no initialised byte of the region can be de-initialised.
+        let unfilled = unsafe { self.unfilled_mut() };
+        bytes::buf::UninitSlice::uninit(unfilled)
+    }
+}
+
 impl fmt::Debug for ReadBuf<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReadBuf")

@@ -15,6 +15,13 @@ use std::task::{Context, Poll};
 
 /// The readable half of a value returned from [`split`](split()).
 ///
+/// The halves are `Send`/`Sync` only if the stream is `Send`:
+///
+/// ```compile_fail
+/// fn is_send<T: Send>() {}
+/// is_send::<weft::io::ReadHalf<std::rc::Rc<u8>>>();
+/// ```
+///
 /// ```
 /// use weft::io::{self, AsyncReadExt};
 ///

@@ -23,7 +23,7 @@ mod error;
 mod handle;
 #[cfg(feature = "net")]
 pub(crate) mod io;
-mod metrics;
+pub(crate) mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;

@@ -165,7 +165,7 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     ///
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// let mut segments = (&b"a b"[..]).split(b' ');
+    /// let mut segments = weft::io::BufReader::new(&b"a b"[..]).split(b' ');
     /// assert_eq!(segments.next_segment().await?, Some(b"a".to_vec()));
     /// # Ok(())
     /// # }

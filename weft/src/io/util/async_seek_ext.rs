@@ -2,8 +2,10 @@
 //! [`AsyncSeek`], and the [`Seek`] future behind them.
 
 use crate::io::AsyncSeek;
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io::{self, SeekFrom};
+use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -107,22 +109,27 @@ pub trait AsyncSeekExt: AsyncSeek {
 
 impl<S: AsyncSeek + ?Sized> AsyncSeekExt for S {}
 
-/// Future for the [`seek`](AsyncSeekExt::seek) method.
-///
-/// It first waits out any seek already in flight (`poll_complete`), then
-/// starts its own and waits for that.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Seek<'a, S: ?Sized> {
-    seek: &'a mut S,
-    // `Some` until this future's own seek has been started.
-    pos: Option<SeekFrom>,
+pin_project! {
+    /// Future for the [`seek`](AsyncSeekExt::seek) method.
+    ///
+    /// It first waits out any seek already in flight (`poll_complete`), then
+    /// starts its own and waits for that.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Seek<'a, S: ?Sized> {
+        seek: &'a mut S,
+        // `Some` until this future's own seek has been started.
+        pos: Option<SeekFrom>,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn seek<S: AsyncSeek + ?Sized + Unpin>(seek: &mut S, pos: SeekFrom) -> Seek<'_, S> {
     Seek {
         seek,
         pos: Some(pos),
+        _pin: PhantomPinned,
     }
 }
 
@@ -130,17 +137,17 @@ impl<S: AsyncSeek + ?Sized + Unpin> Future for Seek<'_, S> {
     type Output = io::Result<u64>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
-        let me = self.get_mut();
-        match me.pos {
+        let me = self.project();
+        match *me.pos {
             Some(pos) => {
                 // Finish a seek still in flight first: `start_seek` may
                 // refuse to start a second one.
-                ready!(Pin::new(&mut *me.seek).poll_complete(cx))?;
-                Pin::new(&mut *me.seek).start_seek(pos)?;
-                me.pos = None;
-                Pin::new(&mut *me.seek).poll_complete(cx)
+                ready!(Pin::new(&mut **me.seek).poll_complete(cx))?;
+                Pin::new(&mut **me.seek).start_seek(pos)?;
+                *me.pos = None;
+                Pin::new(&mut **me.seek).poll_complete(cx)
             }
-            None => Pin::new(&mut *me.seek).poll_complete(cx),
+            None => Pin::new(&mut **me.seek).poll_complete(cx),
         }
     }
 }

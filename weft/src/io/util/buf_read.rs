@@ -4,23 +4,30 @@
 
 use super::read_to_end::finish_string_read;
 use crate::io::AsyncBufRead;
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io;
+use std::marker::PhantomPinned;
 use std::mem;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-/// Future for [`AsyncBufReadExt::fill_buf`](crate::io::AsyncBufReadExt::fill_buf).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct FillBuf<'a, R: ?Sized> {
-    // `None` once the buffer has been handed out.
-    reader: Option<&'a mut R>,
+pin_project! {
+    /// Future for [`AsyncBufReadExt::fill_buf`](crate::io::AsyncBufReadExt::fill_buf).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct FillBuf<'a, R: ?Sized> {
+        // `None` once the buffer has been handed out.
+        reader: Option<&'a mut R>,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn fill_buf<R: AsyncBufRead + Unpin + ?Sized>(reader: &mut R) -> FillBuf<'_, R> {
     FillBuf {
         reader: Some(reader),
+        _pin: PhantomPinned,
     }
 }
 
@@ -28,7 +35,7 @@ impl<'a, R: AsyncBufRead + Unpin + ?Sized> Future for FillBuf<'a, R> {
     type Output = io::Result<&'a [u8]>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&'a [u8]>> {
-        let me = self.get_mut();
+        let me = self.project();
         let reader: &'a mut R = me.reader.take().expect("Polled after completion.");
         match Pin::new(&mut *reader).poll_fill_buf(cx) {
             Poll::Ready(Ok(slice)) => {
@@ -43,22 +50,26 @@ impl<'a, R: AsyncBufRead + Unpin + ?Sized> Future for FillBuf<'a, R> {
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
             Poll::Pending => {
-                me.reader = Some(reader);
+                *me.reader = Some(reader);
                 Poll::Pending
             }
         }
     }
 }
 
-/// Future for [`AsyncBufReadExt::read_until`](crate::io::AsyncBufReadExt::read_until).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadUntil<'a, R: ?Sized> {
-    reader: &'a mut R,
-    delimiter: u8,
-    buf: &'a mut Vec<u8>,
-    // Bytes appended by this call so far.
-    read: usize,
+pin_project! {
+    /// Future for [`AsyncBufReadExt::read_until`](crate::io::AsyncBufReadExt::read_until).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadUntil<'a, R: ?Sized> {
+        reader: &'a mut R,
+        delimiter: u8,
+        buf: &'a mut Vec<u8>,
+        // Bytes appended by this call so far.
+        read: usize,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_until<'a, R>(
@@ -74,6 +85,7 @@ where
         delimiter,
         buf,
         read: 0,
+        _pin: PhantomPinned,
     }
 }
 
@@ -91,7 +103,10 @@ pub(super) fn read_until_internal<R: AsyncBufRead + ?Sized>(
 ) -> Poll<io::Result<usize>> {
     loop {
         let (done, used) = {
-            let available = ready!(reader.as_mut().poll_fill_buf(cx))?;
+            let available = match ready!(reader.as_mut().poll_fill_buf(cx)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            };
             match available.iter().position(|&b| b == delimiter) {
                 Some(i) => {
                     buf.extend_from_slice(&available[..=i]);
@@ -115,28 +130,32 @@ impl<R: AsyncBufRead + ?Sized + Unpin> Future for ReadUntil<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         read_until_internal(
-            Pin::new(&mut *me.reader),
+            Pin::new(&mut **me.reader),
             cx,
-            me.delimiter,
+            *me.delimiter,
             me.buf,
-            &mut me.read,
+            me.read,
         )
     }
 }
 
-/// Future for [`AsyncBufReadExt::read_line`](crate::io::AsyncBufReadExt::read_line).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadLine<'a, R: ?Sized> {
-    reader: &'a mut R,
-    // Emptied while the future runs; refilled when it completes.
-    output: &'a mut String,
-    // The output's bytes plus what was read so far; UTF-8 is checked at the
-    // end, since a read may stop in the middle of a character.
-    buf: Vec<u8>,
-    read: usize,
+pin_project! {
+    /// Future for [`AsyncBufReadExt::read_line`](crate::io::AsyncBufReadExt::read_line).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadLine<'a, R: ?Sized> {
+        reader: &'a mut R,
+        // Emptied while the future runs; refilled when it completes.
+        output: &'a mut String,
+        // The output's bytes plus what was read so far; UTF-8 is checked at the
+        // end, since a read may stop in the middle of a character.
+        buf: Vec<u8>,
+        read: usize,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_line<'a, R>(reader: &'a mut R, output: &'a mut String) -> ReadLine<'a, R>
@@ -148,6 +167,7 @@ where
         buf: mem::take(output).into_bytes(),
         output,
         read: 0,
+        _pin: PhantomPinned,
     }
 }
 
@@ -173,14 +193,8 @@ impl<R: AsyncBufRead + ?Sized + Unpin> Future for ReadLine<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
-        read_line_internal(
-            Pin::new(&mut *me.reader),
-            cx,
-            me.output,
-            &mut me.buf,
-            &mut me.read,
-        )
+        let me = self.project();
+        read_line_internal(Pin::new(&mut **me.reader), cx, me.output, me.buf, me.read)
     }
 }
 

@@ -63,6 +63,10 @@ impl<R: AsyncRead> BufReader<R> {
 
     /// Creates a new `BufReader` with the specified buffer capacity.
     ///
+    /// # Panics
+    ///
+    /// Panics if `capacity` is zero.
+    ///
     /// ```
     /// use weft::io::{AsyncBufReadExt, BufReader};
     ///
@@ -73,13 +77,15 @@ impl<R: AsyncRead> BufReader<R> {
     /// # Ok(())
     /// # }
     /// ```
+    #[track_caller]
     pub fn with_capacity(capacity: usize, inner: R) -> Self {
+        assert!(capacity > 0, "capacity must be greater than zero");
         BufReader {
             inner,
             buf: vec![0; capacity].into_boxed_slice(),
             pos: 0,
             cap: 0,
-            seek_state: SeekState::Init(SeekFrom::Current(0)),
+            seek_state: SeekState::Init,
         }
     }
 
@@ -209,8 +215,10 @@ impl<R: AsyncRead> AsyncBufRead for BufReader<R> {
 /// Where a seek on a [`BufReader`] is.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum SeekState {
+    /// No seek requested: `poll_complete` only waits out the inner reader's.
+    Init,
     /// `start_seek` recorded this target; nothing was started yet.
-    Init(SeekFrom),
+    Start(SeekFrom),
     /// A relative seek whose offset minus the buffered bytes overflowed: the
     /// inner seek back by the buffered bytes is in flight, this relative
     /// seek follows.
@@ -223,23 +231,21 @@ pub(super) enum SeekState {
 ///
 /// A `SeekFrom::Current(n)` is relative to the position the *caller* sees,
 /// which is behind the inner reader's by the bytes still buffered; the offset
-/// is adjusted for them. `poll_complete` without a `start_seek` therefore
-/// reports the caller's position.
+/// is adjusted for them. `poll_complete` without a `start_seek` only waits
+/// for an operation of the inner reader and keeps the buffer.
 impl<R: AsyncRead + AsyncSeek> AsyncSeek for BufReader<R> {
     fn start_seek(self: Pin<&mut Self>, pos: SeekFrom) -> io::Result<()> {
         // The inner seek may need more than one step, each of which needs a
         // `Context`; they all happen in `poll_complete`.
-        *self.project().seek_state = SeekState::Init(pos);
+        *self.project().seek_state = SeekState::Start(pos);
         Ok(())
     }
 
     fn poll_complete(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
-        let state = mem::replace(
-            self.as_mut().project().seek_state,
-            SeekState::Init(SeekFrom::Current(0)),
-        );
+        let state = mem::replace(self.as_mut().project().seek_state, SeekState::Init);
         let res = match state {
-            SeekState::Init(SeekFrom::Current(n)) => {
+            SeekState::Init => return self.get_pin_mut().poll_complete(cx),
+            SeekState::Start(SeekFrom::Current(n)) => {
                 // Buffers are at most isize::MAX bytes, so this fits.
                 let remainder = (self.cap - self.pos) as i64;
                 match n.checked_sub(remainder) {
@@ -276,7 +282,7 @@ impl<R: AsyncRead + AsyncSeek> AsyncSeek for BufReader<R> {
                     .start_seek(SeekFrom::Current(n))?;
                 self.as_mut().get_pin_mut().poll_complete(cx)?
             }
-            SeekState::Init(pos) => {
+            SeekState::Start(pos) => {
                 // Absolute seeks do not depend on the buffer.
                 self.as_mut().get_pin_mut().start_seek(pos)?;
                 self.as_mut().get_pin_mut().poll_complete(cx)?

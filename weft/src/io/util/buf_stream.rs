@@ -70,6 +70,7 @@ impl<RW: AsyncRead + AsyncWrite> BufStream<RW> {
     /// );
     /// assert!(stream.get_ref().writer().is_empty());
     /// ```
+    #[track_caller]
     pub fn with_capacity(
         reader_capacity: usize,
         writer_capacity: usize,

@@ -6,9 +6,11 @@
 //! itself for big-endian and [`Le<T>`] for little-endian.
 
 use crate::io::{AsyncRead, AsyncWrite, ReadBuf};
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io;
 use std::marker::PhantomData;
+use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -60,17 +62,21 @@ macro_rules! codec {
 
 codec!(u8, i8, u16, i16, u32, i32, u64, i64, u128, i128, f32, f64);
 
-/// Future for the `read_*` integer methods of
-/// [`AsyncReadExt`](crate::io::AsyncReadExt).
-///
-/// Not cancel safe: bytes already read are lost if the future is dropped.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadInt<R, T> {
-    reader: R,
-    buf: [u8; MAX_LEN],
-    read: u8,
-    _codec: PhantomData<fn() -> T>,
+pin_project! {
+    /// Future for the `read_*` integer methods of
+    /// [`AsyncReadExt`](crate::io::AsyncReadExt).
+    ///
+    /// Not cancel safe: bytes already read are lost if the future is dropped.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadInt<R, T> {
+        reader: R,
+        buf: [u8; MAX_LEN],
+        read: u8,
+        _codec: PhantomData<fn() -> T>,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_int<R, T>(reader: R) -> ReadInt<R, T> {
@@ -79,6 +85,7 @@ pub(crate) fn read_int<R, T>(reader: R) -> ReadInt<R, T> {
         buf: [0; MAX_LEN],
         read: 0,
         _codec: PhantomData,
+        _pin: PhantomPinned,
     }
 }
 
@@ -86,34 +93,41 @@ impl<R: AsyncRead + Unpin, T: Codec> Future for ReadInt<R, T> {
     type Output = io::Result<T::Value>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<T::Value>> {
-        let me = self.get_mut();
-        while usize::from(me.read) < T::LEN {
-            let before = usize::from(me.read);
+        let me = self.project();
+        while usize::from(*me.read) < T::LEN {
+            let before = usize::from(*me.read);
             let mut buf = ReadBuf::new(&mut me.buf[..T::LEN]);
             buf.set_filled(before);
-            ready!(Pin::new(&mut me.reader).poll_read(cx, &mut buf))?;
+            match ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut buf)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            }
             let after = buf.filled().len();
             if after == before {
                 return Poll::Ready(Err(io::ErrorKind::UnexpectedEof.into()));
             }
             // `after <= T::LEN <= 16` fits a u8.
-            me.read = after as u8;
+            *me.read = after as u8;
         }
         Poll::Ready(Ok(T::decode(&me.buf[..T::LEN])))
     }
 }
 
-/// Future for the `write_*` integer methods of
-/// [`AsyncWriteExt`](crate::io::AsyncWriteExt).
-///
-/// Not cancel safe: a dropped future may have written part of the number.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct WriteInt<W, T> {
-    writer: W,
-    buf: [u8; MAX_LEN],
-    written: u8,
-    _codec: PhantomData<fn() -> T>,
+pin_project! {
+    /// Future for the `write_*` integer methods of
+    /// [`AsyncWriteExt`](crate::io::AsyncWriteExt).
+    ///
+    /// Not cancel safe: a dropped future may have written part of the number.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct WriteInt<W, T> {
+        writer: W,
+        buf: [u8; MAX_LEN],
+        written: u8,
+        _codec: PhantomData<fn() -> T>,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn write_int<W, T: Codec>(writer: W, value: T::Value) -> WriteInt<W, T> {
@@ -124,6 +138,7 @@ pub(crate) fn write_int<W, T: Codec>(writer: W, value: T::Value) -> WriteInt<W, 
         buf,
         written: 0,
         _codec: PhantomData,
+        _pin: PhantomPinned,
     }
 }
 
@@ -131,15 +146,18 @@ impl<W: AsyncWrite + Unpin, T: Codec> Future for WriteInt<W, T> {
     type Output = io::Result<()>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let me = self.get_mut();
-        while usize::from(me.written) < T::LEN {
-            let rest = &me.buf[usize::from(me.written)..T::LEN];
-            let n = ready!(Pin::new(&mut me.writer).poll_write(cx, rest))?;
+        let me = self.project();
+        while usize::from(*me.written) < T::LEN {
+            let rest = &me.buf[usize::from(*me.written)..T::LEN];
+            let n = match ready!(Pin::new(&mut *me.writer).poll_write(cx, rest)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            };
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
             // `n <= rest.len() <= 16` for a correct writer; clamp a wrong one.
-            me.written += n.min(rest.len()) as u8;
+            *me.written += n.min(rest.len()) as u8;
         }
         Poll::Ready(Ok(()))
     }

@@ -1,6 +1,6 @@
 //! [`Lines`]: a reader read line by line.
 
-use super::buf_read::read_line_internal;
+use super::buf_read::read_until_internal;
 use crate::io::AsyncBufRead;
 use pin_project_lite::pin_project;
 use std::future::poll_fn;
@@ -36,20 +36,16 @@ pin_project! {
     pub struct Lines<R> {
         #[pin]
         reader: R,
-        // The line being assembled, handed out when complete.
-        buf: String,
-        // Its bytes while reading (UTF-8 is checked once the line is whole).
-        bytes: Vec<u8>,
-        read: usize,
+        // The line being assembled; UTF-8 is checked once it is whole, so
+        // bytes read before an I/O error stay here for the next call.
+        buf: Vec<u8>,
     }
 }
 
 pub(crate) fn lines<R: AsyncBufRead>(reader: R) -> Lines<R> {
     Lines {
         reader,
-        buf: String::new(),
-        bytes: Vec::new(),
-        read: 0,
+        buf: Vec::new(),
     }
 }
 
@@ -59,7 +55,13 @@ impl<R: AsyncBufRead + Unpin> Lines<R> {
     /// # Cancel safety
     ///
     /// This method is cancellation safe: a partly read line is kept inside
-    /// `Lines` and completed by the next call.
+    /// `Lines` and completed by the next call (also after an I/O error).
+    ///
+    /// # Errors
+    ///
+    /// A line that is not valid UTF-8 gives one `InvalidData` error (whose
+    /// inner error is the `FromUtf8Error` holding the line's bytes); the next
+    /// call reads the following line.
     ///
     /// ```
     /// use weft::io::AsyncBufReadExt;
@@ -150,16 +152,23 @@ impl<R: AsyncBufRead> Lines<R> {
         cx: &mut Context<'_>,
     ) -> Poll<io::Result<Option<String>>> {
         let me = self.project();
-        let n = ready!(read_line_internal(me.reader, cx, me.buf, me.bytes, me.read))?;
+        let mut read = 0;
+        let n = ready!(read_until_internal(me.reader, cx, b'\n', me.buf, &mut read))?;
         if n == 0 && me.buf.is_empty() {
             return Poll::Ready(Ok(None));
         }
-        if me.buf.ends_with('\n') {
-            me.buf.pop();
-            if me.buf.ends_with('\r') {
-                me.buf.pop();
+        // The line is taken out whatever its content: an invalid line is
+        // reported once (its bytes in the error) and reading moves on.
+        let mut bytes = mem::take(me.buf);
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
             }
         }
-        Poll::Ready(Ok(Some(mem::take(me.buf))))
+        match String::from_utf8(bytes) {
+            Ok(line) => Poll::Ready(Ok(Some(line))),
+            Err(err) => Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, err))),
+        }
     }
 }

@@ -8,8 +8,12 @@
 //! 2. A writer that finds the buffer full stores its waker in
 //!    `write_waker` and returns `Pending`.
 //! 3. Whoever moves bytes, or closes the pipe, takes the other side's waker
-//!    and wakes it after releasing the lock (the woken task may run at once
-//!    on another thread and would only contend for the lock).
+//!    and wakes it after releasing the lock.
+//!
+//! No waker is woken or dropped under the lock: either can run arbitrary
+//! code (a waker may poll the task in place, or own the peer stream whose
+//! drop locks this very pipe). Replaced wakers are handed back and dropped
+//! after the lock is released, too.
 //!
 //! Because registering and checking happen under the same lock as the
 //! state change, a wake-up cannot slip between a side's check and its
@@ -108,6 +112,10 @@ pub struct SimplexStream {
 /// The `max_buf_size` argument is the maximum amount of bytes that can be
 /// written to a side before the write returns `Poll::Pending`.
 ///
+/// # Panics
+///
+/// Panics if `max_buf_size` is zero.
+///
 /// ```
 /// use weft::io::{self, AsyncReadExt, AsyncWriteExt};
 ///
@@ -122,6 +130,7 @@ pub struct SimplexStream {
 /// # Ok(())
 /// # }
 /// ```
+#[track_caller]
 pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
     let one = Arc::new(Mutex::new(SimplexStream::new_unsplit(max_buf_size)));
     let two = Arc::new(Mutex::new(SimplexStream::new_unsplit(max_buf_size)));
@@ -141,6 +150,10 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
 ///
 /// The `max_buf_size` argument is the maximum amount of bytes that can be
 /// written to a buffer before the it returns `Poll::Pending`.
+///
+/// # Panics
+///
+/// Panics if `max_buf_size` is zero.
 ///
 /// # Unify reader and writer
 ///
@@ -164,8 +177,50 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
 /// # Ok(())
 /// # }
 /// ```
+#[track_caller]
 pub fn simplex(max_buf_size: usize) -> (ReadHalf<SimplexStream>, WriteHalf<SimplexStream>) {
     split(SimplexStream::new_unsplit(max_buf_size))
+}
+
+/// The result of one operation under a pipe's lock, with the wakers to deal
+/// with once the lock is released.
+struct Outcome<T> {
+    poll: Poll<T>,
+    /// The other side's waker, to wake (bytes or room appeared, or closed).
+    wake: Option<Waker>,
+    /// A waker this side replaced, to drop.
+    stale: Option<Waker>,
+}
+
+impl<T> Outcome<T> {
+    fn ready(out: T, wake: Option<Waker>) -> Outcome<T> {
+        Outcome {
+            poll: Poll::Ready(out),
+            wake,
+            stale: None,
+        }
+    }
+
+    fn pending(stale: Option<Waker>) -> Outcome<T> {
+        Outcome {
+            poll: Poll::Pending,
+            wake: None,
+            stale,
+        }
+    }
+
+    /// Call with no lock held: wakes and drops the wakers, and charges the
+    /// budget unit if the operation completed.
+    fn finish(self, budget: coop::RestoreOnPending) -> Poll<T> {
+        drop(self.stale);
+        if self.poll.is_ready() {
+            budget.made_progress();
+        }
+        if let Some(waker) = self.wake {
+            waker.wake();
+        }
+        self.poll
+    }
 }
 
 /// Wakes a taken waker, if any (called with no lock held).
@@ -175,12 +230,13 @@ fn wake(waker: Option<Waker>) {
     }
 }
 
-/// Stores `cx`'s waker in `slot`, reusing the one there if it would wake the
-/// same task.
-fn register(slot: &mut Option<Waker>, cx: &Context<'_>) {
+/// Stores `cx`'s waker in `slot` (keeping the one there if it would wake the
+/// same task); returns the waker it replaced, to be dropped without the lock.
+#[must_use = "the replaced waker must be dropped after unlocking"]
+fn register(slot: &mut Option<Waker>, cx: &Context<'_>) -> Option<Waker> {
     match slot {
-        Some(w) if w.will_wake(cx.waker()) => {}
-        _ => *slot = Some(cx.waker().clone()),
+        Some(w) if w.will_wake(cx.waker()) => None,
+        _ => slot.replace(cx.waker().clone()),
     }
 }
 
@@ -191,6 +247,10 @@ impl SimplexStream {
     ///
     /// The `max_buf_size` argument is the maximum amount of bytes that can be
     /// written to a buffer before the it returns `Poll::Pending`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `max_buf_size` is zero.
     ///
     /// ```
     /// use weft::io::{AsyncReadExt, AsyncWriteExt, SimplexStream};
@@ -205,7 +265,9 @@ impl SimplexStream {
     /// # Ok(())
     /// # }
     /// ```
+    #[track_caller]
     pub fn new_unsplit(max_buf_size: usize) -> SimplexStream {
+        assert!(max_buf_size > 0, "`max_buf_size` must be greater than 0");
         SimplexStream {
             buffer: VecDeque::new(),
             is_closed: false,
@@ -229,12 +291,17 @@ impl SimplexStream {
         self.write_waker.take()
     }
 
-    /// Moves bytes out; on success returns the writer's waker (room was made).
-    fn poll_read_locked(
+    /// Moves bytes out; on success hands back the writer's waker (room was
+    /// made).
+    fn read_locked(
         &mut self,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
-    ) -> Poll<(io::Result<()>, Option<Waker>)> {
+    ) -> Outcome<io::Result<()>> {
+        if buf.remaining() == 0 {
+            // Nothing asked, nothing to wait for.
+            return Outcome::ready(Ok(()), None);
+        }
         if !self.buffer.is_empty() {
             let n = self.buffer.len().min(buf.remaining());
             let (front, back) = self.buffer.as_slices();
@@ -242,30 +309,32 @@ impl SimplexStream {
             buf.put_slice(&front[..from_front]);
             buf.put_slice(&back[..n - from_front]);
             self.buffer.drain(..n);
-            Poll::Ready((Ok(()), self.write_waker.take()))
+            Outcome::ready(Ok(()), self.write_waker.take())
         } else if self.is_closed {
             // Drained and closed: EOF.
-            Poll::Ready((Ok(()), None))
+            Outcome::ready(Ok(()), None)
         } else {
-            register(&mut self.read_waker, cx);
-            Poll::Pending
+            Outcome::pending(register(&mut self.read_waker, cx))
         }
     }
 
-    /// Moves bytes in from `bufs` in order; on success returns the reader's
-    /// waker (bytes arrived).
-    fn poll_write_locked(
+    /// Moves bytes in from `bufs` in order; on success hands back the
+    /// reader's waker (bytes arrived).
+    fn write_locked(
         &mut self,
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
-    ) -> Poll<(io::Result<usize>, Option<Waker>)> {
+    ) -> Outcome<io::Result<usize>> {
         if self.is_closed {
-            return Poll::Ready((Err(io::ErrorKind::BrokenPipe.into()), None));
+            return Outcome::ready(Err(io::ErrorKind::BrokenPipe.into()), None);
+        }
+        if bufs.iter().all(|b| b.is_empty()) {
+            // An empty write succeeds even when the buffer is full.
+            return Outcome::ready(Ok(0), None);
         }
         let room = self.max_buf_size.saturating_sub(self.buffer.len());
         if room == 0 {
-            register(&mut self.write_waker, cx);
-            return Poll::Pending;
+            return Outcome::pending(register(&mut self.write_waker, cx));
         }
         let mut written = 0;
         for chunk in bufs {
@@ -276,27 +345,20 @@ impl SimplexStream {
                 break;
             }
         }
-        Poll::Ready((Ok(written), self.read_waker.take()))
+        Outcome::ready(Ok(written), self.read_waker.take())
     }
 }
 
 /// Runs one pipe operation under the pipe's lock with a unit of budget,
-/// waking the other side afterwards.
+/// dealing with the wakers after the lock is released.
 fn with_pipe<T>(
     pipe: &Mutex<SimplexStream>,
     cx: &mut Context<'_>,
-    op: impl FnOnce(&mut SimplexStream, &mut Context<'_>) -> Poll<(T, Option<Waker>)>,
+    op: impl FnOnce(&mut SimplexStream, &mut Context<'_>) -> Outcome<T>,
 ) -> Poll<T> {
     let budget = ready!(coop::poll_proceed(cx));
-    let result = op(&mut pipe.lock(), cx);
-    match result {
-        Poll::Ready((out, waker)) => {
-            budget.made_progress();
-            wake(waker);
-            Poll::Ready(out)
-        }
-        Poll::Pending => Poll::Pending,
-    }
+    let outcome = op(&mut pipe.lock(), cx);
+    outcome.finish(budget)
 }
 
 impl AsyncRead for SimplexStream {
@@ -306,10 +368,7 @@ impl AsyncRead for SimplexStream {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let budget = ready!(coop::poll_proceed(cx));
-        let (res, waker) = ready!(self.get_mut().poll_read_locked(cx, buf));
-        budget.made_progress();
-        wake(waker);
-        Poll::Ready(res)
+        self.get_mut().read_locked(cx, buf).finish(budget)
     }
 }
 
@@ -328,10 +387,7 @@ impl AsyncWrite for SimplexStream {
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let budget = ready!(coop::poll_proceed(cx));
-        let (res, waker) = ready!(self.get_mut().poll_write_locked(cx, bufs));
-        budget.made_progress();
-        wake(waker);
-        Poll::Ready(res)
+        self.get_mut().write_locked(cx, bufs).finish(budget)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -355,7 +411,7 @@ impl AsyncRead for DuplexStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        with_pipe(&self.read, cx, |pipe, cx| pipe.poll_read_locked(cx, buf))
+        with_pipe(&self.read, cx, |pipe, cx| pipe.read_locked(cx, buf))
     }
 }
 
@@ -366,9 +422,7 @@ impl AsyncWrite for DuplexStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let bufs = [IoSlice::new(buf)];
-        with_pipe(&self.write, cx, |pipe, cx| {
-            pipe.poll_write_locked(cx, &bufs)
-        })
+        with_pipe(&self.write, cx, |pipe, cx| pipe.write_locked(cx, &bufs))
     }
 
     fn poll_write_vectored(
@@ -376,7 +430,7 @@ impl AsyncWrite for DuplexStream {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        with_pipe(&self.write, cx, |pipe, cx| pipe.poll_write_locked(cx, bufs))
+        with_pipe(&self.write, cx, |pipe, cx| pipe.write_locked(cx, bufs))
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -497,5 +551,41 @@ mod tests {
             assert_eq!(&rest, b"cde");
         });
         assert_eq!(&out[..2], b"ab");
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use crate::io::{duplex, AsyncReadExt, AsyncWriteExt};
+    use crate::loom::thread;
+    use loom::future::block_on;
+
+    /// A writer pushes three bytes through a one-byte pipe while the reader
+    /// drains it on another thread: every byte arrives, in order, then EOF.
+    #[test]
+    fn one_byte_pipe_across_threads() {
+        loom::model(|| {
+            let (mut a, mut b) = duplex(1);
+            let t = thread::spawn(move || {
+                block_on(a.write_all(b"xyz")).unwrap();
+            });
+            let mut got = Vec::new();
+            block_on(b.read_to_end(&mut got)).unwrap();
+            assert_eq!(got, b"xyz");
+            t.join().unwrap();
+        });
+    }
+
+    /// The peer drops while a writer waits for room: the writer is woken
+    /// and fails with `BrokenPipe`, never hangs.
+    #[test]
+    fn drop_wakes_a_waiting_writer() {
+        loom::model(|| {
+            let (mut a, b) = duplex(1);
+            let t = thread::spawn(move || drop(b));
+            let res = block_on(a.write_all(b"xy"));
+            t.join().unwrap();
+            assert_eq!(res.unwrap_err().kind(), std::io::ErrorKind::BrokenPipe);
+        });
     }
 }

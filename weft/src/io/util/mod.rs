@@ -14,7 +14,7 @@ mod async_write_ext;
 mod buf_read;
 mod buf_reader;
 mod buf_stream;
-pub(crate) mod buf_traits;
+mod buf_traits;
 mod buf_writer;
 mod chain;
 mod copy;

@@ -3,48 +3,62 @@
 
 use super::buf_traits::BufMut;
 use crate::io::{AsyncRead, ReadBuf};
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io;
+use std::marker::PhantomPinned;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-/// Future for [`AsyncReadExt::read`](crate::io::AsyncReadExt::read): one
-/// `poll_read` into `buf`, resolving to the number of bytes read.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Read<'a, R: ?Sized> {
-    reader: &'a mut R,
-    buf: &'a mut [u8],
+pin_project! {
+    /// Future for [`AsyncReadExt::read`](crate::io::AsyncReadExt::read): one
+    /// `poll_read` into `buf`, resolving to the number of bytes read.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Read<'a, R: ?Sized> {
+        reader: &'a mut R,
+        buf: &'a mut [u8],
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read<'a, R>(reader: &'a mut R, buf: &'a mut [u8]) -> Read<'a, R>
 where
     R: AsyncRead + Unpin + ?Sized,
 {
-    Read { reader, buf }
+    Read {
+        reader,
+        buf,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<R: AsyncRead + Unpin + ?Sized> Future for Read<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         let mut buf = ReadBuf::new(me.buf);
-        ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut buf))?;
+        ready!(Pin::new(&mut **me.reader).poll_read(cx, &mut buf))?;
         Poll::Ready(Ok(buf.filled().len()))
     }
 }
 
-/// Future for [`AsyncReadExt::read_exact`](crate::io::AsyncReadExt::read_exact):
-/// reads until `buf` is full, failing with `UnexpectedEof` on a short stream.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadExact<'a, R: ?Sized> {
-    reader: &'a mut R,
-    buf: &'a mut [u8],
-    // Bytes of `buf` already read: `buf` stays whole so that `ReadBuf` can be
-    // rebuilt over it on each poll.
-    filled: usize,
+pin_project! {
+    /// Future for [`AsyncReadExt::read_exact`](crate::io::AsyncReadExt::read_exact):
+    /// reads until `buf` is full, failing with `UnexpectedEof` on a short stream.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadExact<'a, R: ?Sized> {
+        reader: &'a mut R,
+        buf: &'a mut [u8],
+        // Bytes of `buf` already read: `buf` stays whole so that `ReadBuf` can be
+        // rebuilt over it on each poll.
+        filled: usize,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_exact<'a, R>(reader: &'a mut R, buf: &'a mut [u8]) -> ReadExact<'a, R>
@@ -55,6 +69,7 @@ where
         reader,
         buf,
         filled: 0,
+        _pin: PhantomPinned,
     }
 }
 
@@ -67,32 +82,39 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadExact<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         loop {
             let len = me.buf.len();
-            if me.filled == len {
+            if *me.filled == len {
                 return Poll::Ready(Ok(len));
             }
-            let mut buf = ReadBuf::new(&mut *me.buf);
-            buf.set_filled(me.filled);
-            let before = me.filled;
-            ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut buf))?;
+            let mut buf = ReadBuf::new(me.buf);
+            buf.set_filled(*me.filled);
+            let before = *me.filled;
+            match ready!(Pin::new(&mut **me.reader).poll_read(cx, &mut buf)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            }
             let after = buf.filled().len();
             if after == before {
                 return Poll::Ready(Err(eof()));
             }
-            me.filled = after;
+            *me.filled = after;
         }
     }
 }
 
-/// Future for [`AsyncReadExt::read_buf`](crate::io::AsyncReadExt::read_buf):
-/// one read appended to a growable buffer.
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadBufFuture<'a, R: ?Sized, B: ?Sized> {
-    reader: &'a mut R,
-    buf: &'a mut B,
+pin_project! {
+    /// Future for [`AsyncReadExt::read_buf`](crate::io::AsyncReadExt::read_buf):
+    /// one read appended to a growable buffer.
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadBufFuture<'a, R: ?Sized, B: ?Sized> {
+        reader: &'a mut R,
+        buf: &'a mut B,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_buf<'a, R, B>(reader: &'a mut R, buf: &'a mut B) -> ReadBufFuture<'a, R, B>
@@ -100,7 +122,11 @@ where
     R: AsyncRead + Unpin + ?Sized,
     B: BufMut + ?Sized,
 {
-    ReadBufFuture { reader, buf }
+    ReadBufFuture {
+        reader,
+        buf,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<R, B> Future for ReadBufFuture<'_, R, B>
@@ -111,17 +137,18 @@ where
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         if !me.buf.has_remaining_mut() {
             return Poll::Ready(Ok(0));
         }
         let n = {
+            let dst = me.buf.chunk_mut();
             // SAFETY: the slice is only handed to `ReadBuf`, whose safe API
-            // never writes uninitialised bytes.
-            let dst = unsafe { me.buf.chunk_mut() };
+            // never writes uninitialised bytes (the `UninitSlice` contract).
+            let dst = unsafe { dst.as_uninit_slice_mut() };
             let mut buf = ReadBuf::uninit(dst);
             let ptr = buf.filled().as_ptr();
-            ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut buf))?;
+            ready!(Pin::new(&mut **me.reader).poll_read(cx, &mut buf))?;
             // A reader may swap the `ReadBuf` for one over other memory;
             // trusting its `filled` length would then expose uninitialised
             // bytes of ours.

@@ -3,111 +3,190 @@
 //! `String` (validated once at the end).
 
 use crate::io::{AsyncRead, ReadBuf};
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io;
-use std::mem;
+use std::marker::PhantomPinned;
+use std::mem::{self, MaybeUninit};
 use std::pin::Pin;
 use std::string::FromUtf8Error;
 use std::task::{ready, Context, Poll};
 
-/// The first spare room given to a reader: small, so that reading a short or
-/// empty stream into an empty `Vec` does not allocate much.
-const MIN_SPARE: usize = 32;
+/// The least spare room a read into the vector is given, and the size of the
+/// probe read (see [`poll_read_to_end`]).
+const PROBE_SIZE: usize = 32;
 
-/// Future for [`AsyncReadExt::read_to_end`](crate::io::AsyncReadExt::read_to_end).
+/// What `read_to_end` remembers between reads into one vector.
 #[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadToEnd<'a, R: ?Sized> {
-    reader: &'a mut R,
-    buf: &'a mut Vec<u8>,
-    // Bytes appended so far by this call (returned at EOF).
+pub(super) struct GrowState {
+    /// Bytes appended by this call so far (returned at EOF).
     read: usize,
+    /// Bytes of the vector's spare capacity (right after its length) known
+    /// to be initialised: a reader that initialised the rest of its buffer
+    /// need not have it zeroed again. Reset when the vector reallocates.
+    initialized_spare: usize,
+    /// The vector's capacity when the call started.
+    starting_capacity: usize,
+}
+
+impl GrowState {
+    pub(super) fn new(vec: &Vec<u8>) -> GrowState {
+        GrowState {
+            read: 0,
+            initialized_spare: 0,
+            starting_capacity: vec.capacity(),
+        }
+    }
+
+    /// Makes room for at least `additional` bytes.
+    fn reserve(&mut self, vec: &mut Vec<u8>, additional: usize) {
+        if vec.capacity() - vec.len() < additional {
+            vec.reserve(additional);
+            // A reallocation does not promise to keep the spare bytes.
+            self.initialized_spare = 0;
+        }
+    }
+
+    /// Records that `n` bytes were appended outside a `ReadBuf` over the
+    /// spare capacity (they used up that much of the initialised spare).
+    fn appended(&mut self, n: usize) {
+        self.initialized_spare = self.initialized_spare.saturating_sub(n);
+    }
+}
+
+pin_project! {
+    /// Future for [`AsyncReadExt::read_to_end`](crate::io::AsyncReadExt::read_to_end).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadToEnd<'a, R: ?Sized> {
+        reader: &'a mut R,
+        buf: &'a mut Vec<u8>,
+        state: GrowState,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_to_end<'a, R>(reader: &'a mut R, buf: &'a mut Vec<u8>) -> ReadToEnd<'a, R>
 where
     R: AsyncRead + Unpin + ?Sized,
 {
+    let state = GrowState::new(buf);
     ReadToEnd {
         reader,
         buf,
-        read: 0,
+        state,
+        _pin: PhantomPinned,
     }
 }
 
-/// Reads into `vec` until EOF; `read` counts the bytes appended so far and is
-/// reset when the result is returned.
+/// Reads into `vec` until EOF, retrying `Interrupted`; resolves to the bytes
+/// appended by this call (and resets the count).
 pub(super) fn read_to_end_internal<R: AsyncRead + ?Sized>(
     vec: &mut Vec<u8>,
     mut reader: Pin<&mut R>,
-    read: &mut usize,
+    state: &mut GrowState,
     cx: &mut Context<'_>,
 ) -> Poll<io::Result<usize>> {
     loop {
-        match ready!(poll_read_into_spare(vec, reader.as_mut(), cx)) {
+        match ready!(poll_read_to_end(vec, reader.as_mut(), state, cx)) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Poll::Ready(Err(e)),
-            Ok(0) => return Poll::Ready(Ok(mem::replace(read, 0))),
-            Ok(n) => *read += n,
+            Ok(0) => return Poll::Ready(Ok(mem::replace(&mut state.read, 0))),
+            Ok(n) => state.read += n,
         }
     }
 }
 
-/// One `poll_read` into the spare capacity of `vec`, growing it first if it is
-/// (almost) full.
-fn poll_read_into_spare<R: AsyncRead + ?Sized>(
+/// One read appended to `vec`.
+///
+/// The vector grows geometrically, at least [`PROBE_SIZE`] bytes at a time.
+/// When a vector that came with room of its own (at least `PROBE_SIZE`) is
+/// about full, the next read goes to a small stack buffer first: a stream
+/// that is at EOF then never makes the vector reallocate, so a caller that
+/// sized it right keeps its allocation.
+fn poll_read_to_end<R: AsyncRead + ?Sized>(
     vec: &mut Vec<u8>,
     reader: Pin<&mut R>,
+    state: &mut GrowState,
     cx: &mut Context<'_>,
 ) -> Poll<io::Result<usize>> {
-    if vec.capacity() - vec.len() < MIN_SPARE {
-        // `reserve` grows geometrically, so the copies stay amortised O(n).
-        vec.reserve(MIN_SPARE);
+    let spare = vec.capacity() - vec.len();
+    let probe = spare < PROBE_SIZE
+        && vec.capacity() == state.starting_capacity
+        && state.starting_capacity >= PROBE_SIZE;
+    if probe {
+        let mut small = [MaybeUninit::<u8>::uninit(); PROBE_SIZE];
+        let mut buf = ReadBuf::uninit(&mut small);
+        ready!(reader.poll_read(cx, &mut buf))?;
+        // Whatever memory `buf` ends up over, its filled part is
+        // initialised: copying it out is sound even if the reader swapped it.
+        let got = buf.filled();
+        if got.len() > spare {
+            state.reserve(vec, PROBE_SIZE);
+        }
+        vec.extend_from_slice(got);
+        state.appended(got.len());
+        return Poll::Ready(Ok(got.len()));
     }
+
+    state.reserve(vec, PROBE_SIZE);
     let len = vec.len();
+    let initialized_spare = state.initialized_spare;
     let spare = vec.spare_capacity_mut();
     let spare_len = spare.len();
     let mut buf = ReadBuf::uninit(spare);
+    // SAFETY: `initialized_spare` counts bytes at the start of this very
+    // spare region that an earlier `ReadBuf` over it initialised; the vector
+    // has not reallocated since (`GrowState::reserve` resets the count when
+    // it does) and nothing else can write it (it is borrowed by this call).
+    unsafe { buf.assume_init(initialized_spare) };
     let ptr = buf.filled().as_ptr();
-    ready!(reader.poll_read(cx, &mut buf))?;
+    let res = reader.poll_read(cx, &mut buf);
     // A reader that swapped the ReadBuf for other memory must not make us
     // believe our spare capacity was written.
-    assert_eq!(
-        ptr,
-        buf.filled().as_ptr(),
+    assert!(
+        ptr == buf.filled().as_ptr() && buf.capacity() == spare_len,
         "the reader replaced the ReadBuf"
     );
     let n = buf.filled().len();
-    assert!(
-        n <= spare_len,
-        "the reader filled more than the buffer holds"
-    );
-    // SAFETY: `ReadBuf` guarantees its filled bytes are initialised, and they
-    // are the first `n` bytes of our spare capacity (same pointer, `n` within
-    // its length), so `len + n <= capacity` and all of `..len + n` is
-    // initialised.
+    let initialized = buf.initialized().len();
+    // SAFETY: `buf` is over our spare capacity (same start, same length:
+    // checked above), and `ReadBuf` guarantees its first `n` bytes are
+    // filled, hence initialised, with `n <= spare_len`; so `..len + n` is
+    // initialised and within capacity.
     unsafe { vec.set_len(len + n) };
-    Poll::Ready(Ok(n))
+    state.initialized_spare = initialized - n;
+    match res {
+        Poll::Ready(Ok(())) => Poll::Ready(Ok(n)),
+        Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+        Poll::Pending => Poll::Pending,
+    }
 }
 
 impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToEnd<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
-        read_to_end_internal(me.buf, Pin::new(&mut *me.reader), &mut me.read, cx)
+        let me = self.project();
+        read_to_end_internal(me.buf, Pin::new(&mut **me.reader), me.state, cx)
     }
 }
 
-/// Future for [`AsyncReadExt::read_to_string`](crate::io::AsyncReadExt::read_to_string).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct ReadToString<'a, R: ?Sized> {
-    reader: &'a mut R,
-    output: &'a mut String,
-    // The output's bytes while reading: validated as UTF-8 only at the end,
-    // since a read may stop in the middle of a character.
-    buf: Vec<u8>,
-    read: usize,
+pin_project! {
+    /// Future for [`AsyncReadExt::read_to_string`](crate::io::AsyncReadExt::read_to_string).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct ReadToString<'a, R: ?Sized> {
+        reader: &'a mut R,
+        output: &'a mut String,
+        // The output's bytes while reading: validated as UTF-8 only at the end,
+        // since a read may stop in the middle of a character.
+        buf: Vec<u8>,
+        state: GrowState,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn read_to_string<'a, R>(
@@ -118,11 +197,13 @@ where
     R: AsyncRead + Unpin + ?Sized,
 {
     let buf = mem::take(output).into_bytes();
+    let state = GrowState::new(&buf);
     ReadToString {
         reader,
         output,
         buf,
-        read: 0,
+        state,
+        _pin: PhantomPinned,
     }
 }
 
@@ -130,18 +211,18 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         let io_res = ready!(read_to_end_internal(
-            &mut me.buf,
-            Pin::new(&mut *me.reader),
-            &mut me.read,
+            me.buf,
+            Pin::new(&mut **me.reader),
+            me.state,
             cx
         ));
         let read = match &io_res {
             Ok(n) => *n,
-            Err(_) => me.read,
+            Err(_) => me.state.read,
         };
-        let utf8 = String::from_utf8(mem::take(&mut me.buf));
+        let utf8 = String::from_utf8(mem::take(me.buf));
         finish_string_read(io_res, utf8, read, me.output, true)
     }
 }

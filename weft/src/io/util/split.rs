@@ -20,7 +20,7 @@ pin_project! {
     ///
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// let mut parts = (&b"a,b"[..]).split(b',');
+    /// let mut parts = weft::io::BufReader::new(&b"a,b"[..]).split(b',');
     /// assert_eq!(parts.next_segment().await?, Some(b"a".to_vec()));
     /// assert_eq!(parts.next_segment().await?, Some(b"b".to_vec()));
     /// assert_eq!(parts.next_segment().await?, None);
@@ -61,7 +61,7 @@ impl<R: AsyncBufRead + Unpin> Split<R> {
     ///
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// let mut segments = (&b"1;22;333"[..]).split(b';');
+    /// let mut segments = weft::io::BufReader::new(&b"1;22;333"[..]).split(b';');
     /// let mut lens = Vec::new();
     /// while let Some(segment) = segments.next_segment().await? {
     ///     lens.push(segment.len());
@@ -97,7 +97,7 @@ impl<R: AsyncBufRead> Split<R> {
     ///
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// let mut parts = (&b"k=v"[..]).split(b'=');
+    /// let mut parts = weft::io::BufReader::new(&b"k=v"[..]).split(b'=');
     /// let key = poll_fn(|cx| Pin::new(&mut parts).poll_next_segment(cx)).await?;
     /// assert_eq!(key, Some(b"k".to_vec()));
     /// # Ok(())

@@ -3,42 +3,56 @@
 
 use super::buf_traits::Buf;
 use crate::io::AsyncWrite;
+use pin_project_lite::pin_project;
 use std::future::Future;
 use std::io::{self, IoSlice};
+use std::marker::PhantomPinned;
 use std::mem;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-/// Future for [`AsyncWriteExt::write`](crate::io::AsyncWriteExt::write).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Write<'a, W: ?Sized> {
-    writer: &'a mut W,
-    buf: &'a [u8],
+pin_project! {
+    /// Future for [`AsyncWriteExt::write`](crate::io::AsyncWriteExt::write).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Write<'a, W: ?Sized> {
+        writer: &'a mut W,
+        buf: &'a [u8],
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn write<'a, W>(writer: &'a mut W, buf: &'a [u8]) -> Write<'a, W>
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
-    Write { writer, buf }
+    Write {
+        writer,
+        buf,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<W: AsyncWrite + Unpin + ?Sized> Future for Write<'_, W> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
-        Pin::new(&mut *me.writer).poll_write(cx, me.buf)
+        let me = self.project();
+        Pin::new(&mut **me.writer).poll_write(cx, me.buf)
     }
 }
 
-/// Future for [`AsyncWriteExt::write_vectored`](crate::io::AsyncWriteExt::write_vectored).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct WriteVectored<'a, 'b, W: ?Sized> {
-    writer: &'a mut W,
-    bufs: &'a [IoSlice<'b>],
+pin_project! {
+    /// Future for [`AsyncWriteExt::write_vectored`](crate::io::AsyncWriteExt::write_vectored).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct WriteVectored<'a, 'b, W: ?Sized> {
+        writer: &'a mut W,
+        bufs: &'a [IoSlice<'b>],
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn write_vectored<'a, 'b, W>(
@@ -48,43 +62,58 @@ pub(crate) fn write_vectored<'a, 'b, W>(
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
-    WriteVectored { writer, bufs }
+    WriteVectored {
+        writer,
+        bufs,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteVectored<'_, '_, W> {
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
-        Pin::new(&mut *me.writer).poll_write_vectored(cx, me.bufs)
+        let me = self.project();
+        Pin::new(&mut **me.writer).poll_write_vectored(cx, me.bufs)
     }
 }
 
-/// Future for [`AsyncWriteExt::write_all`](crate::io::AsyncWriteExt::write_all).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct WriteAll<'a, W: ?Sized> {
-    writer: &'a mut W,
-    // What is left to write: shrinks from the front as writes succeed.
-    buf: &'a [u8],
+pin_project! {
+    /// Future for [`AsyncWriteExt::write_all`](crate::io::AsyncWriteExt::write_all).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct WriteAll<'a, W: ?Sized> {
+        writer: &'a mut W,
+        // What is left to write: shrinks from the front as writes succeed.
+        buf: &'a [u8],
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn write_all<'a, W>(writer: &'a mut W, buf: &'a [u8]) -> WriteAll<'a, W>
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
-    WriteAll { writer, buf }
+    WriteAll {
+        writer,
+        buf,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteAll<'_, W> {
     type Output = io::Result<()>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let me = self.get_mut();
+        let me = self.project();
         while !me.buf.is_empty() {
-            let n = ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf))?;
-            let rest = mem::take(&mut me.buf);
-            me.buf = &rest[n.min(rest.len())..];
+            let n = match ready!(Pin::new(&mut **me.writer).poll_write(cx, me.buf)) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
+            };
+            let rest = mem::take(me.buf);
+            *me.buf = &rest[n.min(rest.len())..];
             if n == 0 {
                 return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
             }
@@ -93,12 +122,16 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteAll<'_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::write_buf`](crate::io::AsyncWriteExt::write_buf).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct WriteBuf<'a, W: ?Sized, B: ?Sized> {
-    writer: &'a mut W,
-    buf: &'a mut B,
+pin_project! {
+    /// Future for [`AsyncWriteExt::write_buf`](crate::io::AsyncWriteExt::write_buf).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct WriteBuf<'a, W: ?Sized, B: ?Sized> {
+        writer: &'a mut W,
+        buf: &'a mut B,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn write_buf<'a, W, B>(writer: &'a mut W, buf: &'a mut B) -> WriteBuf<'a, W, B>
@@ -106,7 +139,11 @@ where
     W: AsyncWrite + Unpin + ?Sized,
     B: Buf + ?Sized,
 {
-    WriteBuf { writer, buf }
+    WriteBuf {
+        writer,
+        buf,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<W, B> Future for WriteBuf<'_, W, B>
@@ -117,22 +154,32 @@ where
     type Output = io::Result<usize>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
-        let me = self.get_mut();
+        let me = self.project();
         if !me.buf.has_remaining() {
             return Poll::Ready(Ok(0));
         }
-        let n = ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf.chunk()))?;
+        let n = if me.writer.is_write_vectored() {
+            let mut slices = [IoSlice::new(&[]); MAX_VECTOR_ELEMENTS];
+            let cnt = me.buf.chunks_vectored(&mut slices);
+            ready!(Pin::new(&mut **me.writer).poll_write_vectored(cx, &slices[..cnt]))?
+        } else {
+            ready!(Pin::new(&mut **me.writer).poll_write(cx, me.buf.chunk()))?
+        };
         me.buf.advance(n);
         Poll::Ready(Ok(n))
     }
 }
 
-/// Future for [`AsyncWriteExt::write_all_buf`](crate::io::AsyncWriteExt::write_all_buf).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct WriteAllBuf<'a, W: ?Sized, B: ?Sized> {
-    writer: &'a mut W,
-    buf: &'a mut B,
+pin_project! {
+    /// Future for [`AsyncWriteExt::write_all_buf`](crate::io::AsyncWriteExt::write_all_buf).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct WriteAllBuf<'a, W: ?Sized, B: ?Sized> {
+        writer: &'a mut W,
+        buf: &'a mut B,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn write_all_buf<'a, W, B>(writer: &'a mut W, buf: &'a mut B) -> WriteAllBuf<'a, W, B>
@@ -140,7 +187,11 @@ where
     W: AsyncWrite + Unpin + ?Sized,
     B: Buf + ?Sized,
 {
-    WriteAllBuf { writer, buf }
+    WriteAllBuf {
+        writer,
+        buf,
+        _pin: PhantomPinned,
+    }
 }
 
 /// Most slices handed to one vectored write (an `IOV_MAX`-safe number).
@@ -154,14 +205,18 @@ where
     type Output = io::Result<()>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let me = self.get_mut();
+        let me = self.project();
         while me.buf.has_remaining() {
-            let n = if me.writer.is_write_vectored() {
+            let res = if me.writer.is_write_vectored() {
                 let mut slices = [IoSlice::new(&[]); MAX_VECTOR_ELEMENTS];
                 let cnt = me.buf.chunks_vectored(&mut slices);
-                ready!(Pin::new(&mut *me.writer).poll_write_vectored(cx, &slices[..cnt]))?
+                ready!(Pin::new(&mut **me.writer).poll_write_vectored(cx, &slices[..cnt]))
             } else {
-                ready!(Pin::new(&mut *me.writer).poll_write(cx, me.buf.chunk()))?
+                ready!(Pin::new(&mut **me.writer).poll_write(cx, me.buf.chunk()))
+            };
+            let n = match res {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => res?,
             };
             me.buf.advance(n);
             if n == 0 {
@@ -172,41 +227,55 @@ where
     }
 }
 
-/// Future for [`AsyncWriteExt::flush`](crate::io::AsyncWriteExt::flush).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Flush<'a, A: ?Sized> {
-    a: &'a mut A,
+pin_project! {
+    /// Future for [`AsyncWriteExt::flush`](crate::io::AsyncWriteExt::flush).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Flush<'a, A: ?Sized> {
+        a: &'a mut A,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn flush<A: AsyncWrite + Unpin + ?Sized>(a: &mut A) -> Flush<'_, A> {
-    Flush { a }
+    Flush {
+        a,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<A: AsyncWrite + Unpin + ?Sized> Future for Flush<'_, A> {
     type Output = io::Result<()>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut *self.get_mut().a).poll_flush(cx)
+        Pin::new(&mut **self.project().a).poll_flush(cx)
     }
 }
 
-/// Future for [`AsyncWriteExt::shutdown`](crate::io::AsyncWriteExt::shutdown).
-#[derive(Debug)]
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Shutdown<'a, A: ?Sized> {
-    a: &'a mut A,
+pin_project! {
+    /// Future for [`AsyncWriteExt::shutdown`](crate::io::AsyncWriteExt::shutdown).
+    #[derive(Debug)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    pub struct Shutdown<'a, A: ?Sized> {
+        a: &'a mut A,
+        #[pin]
+        _pin: PhantomPinned,
+    }
 }
 
 pub(crate) fn shutdown<A: AsyncWrite + Unpin + ?Sized>(a: &mut A) -> Shutdown<'_, A> {
-    Shutdown { a }
+    Shutdown {
+        a,
+        _pin: PhantomPinned,
+    }
 }
 
 impl<A: AsyncWrite + Unpin + ?Sized> Future for Shutdown<'_, A> {
     type Output = io::Result<()>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut *self.get_mut().a).poll_shutdown(cx)
+        Pin::new(&mut **self.project().a).poll_shutdown(cx)
     }
 }
 

@@ -4,7 +4,7 @@
 //! streams in the driver), so the halves are just shared references.
 
 #[cfg(feature = "io-util")]
-use crate::io::BufMut;
+use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::TcpStream;
 use std::io;

@@ -1,7 +1,7 @@
 //! `TcpStream`: a connected TCP socket.
 
 #[cfg(feature = "io-util")]
-use crate::io::BufMut;
+use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::addr::{self, ToSocketAddrs};
 use crate::net::tcp::split::{self, ReadHalf, WriteHalf};

@@ -1,7 +1,7 @@
 //! `UdpSocket` receives into `ReadBuf`s (poll forms) and growable buffers.
 
 #[cfg(feature = "io-util")]
-use crate::io::BufMut;
+use bytes::BufMut;
 #[cfg(feature = "io-util")]
 use crate::io::Interest;
 use crate::io::ReadBuf;
@@ -22,8 +22,9 @@ pub(crate) fn recv_into<B: BufMut, T>(
     buf: &mut B,
     recv: impl FnOnce(&mut [std::mem::MaybeUninit<u8>]) -> io::Result<(usize, T)>,
 ) -> io::Result<(usize, T)> {
-    // SAFETY: `recv` is a `recv(2)` wrapper: it only stores initialised bytes.
-    let dst = unsafe { buf.chunk_mut() };
+    // SAFETY: `recv` is a `recv(2)` wrapper: it never reads the slice and
+    // only stores initialised bytes into it.
+    let dst = unsafe { buf.chunk_mut().as_uninit_slice_mut() };
     let (n, value) = recv(dst)?;
     // SAFETY: `recv` initialised the first `n` bytes of the chunk.
     unsafe { buf.advance_mut(n) };

@@ -1,7 +1,7 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
 #[cfg(feature = "io-util")]
-use crate::io::BufMut;
+use bytes::BufMut;
 use crate::io::{Interest, ReadBuf, Ready};
 #[cfg(feature = "io-util")]
 use crate::net::udp::recv_into;

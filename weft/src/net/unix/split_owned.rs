@@ -5,7 +5,7 @@
 //! `reunite` puts the halves of one stream back together.
 
 #[cfg(feature = "io-util")]
-use crate::io::BufMut;
+use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::loom::sync::Arc;
 use crate::net::unix::SocketAddr;

@@ -1,7 +1,7 @@
 //! `UnixStream`: a connected Unix stream socket.
 
 #[cfg(feature = "io-util")]
-use crate::io::BufMut;
+use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::unix::split::{self, ReadHalf, WriteHalf};
 use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
