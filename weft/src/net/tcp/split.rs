@@ -3,10 +3,10 @@
 //! A TCP socket's two directions are independent (separate readiness
 //! streams in the driver), so the halves are just shared references.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::TcpStream;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::pin::Pin;

@@ -4,11 +4,11 @@
 //! down the write direction (the peer reads EOF) unless it was `forget`-ed;
 //! `reunite` puts the halves of one stream back together.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::loom::sync::Arc;
 use crate::net::TcpStream;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::error::Error;
 use std::fmt;
 use std::io;

@@ -1,12 +1,12 @@
 //! `TcpStream`: a connected TCP socket.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::addr::{self, ToSocketAddrs};
 use crate::net::tcp::split::{self, ReadHalf, WriteHalf};
 use crate::net::tcp::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::runtime::io::PollEvented;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, Read, Write};
@@ -745,7 +745,12 @@ impl TcpStream {
 
     /// Shuts down the write direction (what `AsyncWrite::poll_shutdown` does).
     pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        self.io.shutdown(how)
+        match self.io.shutdown(how) {
+            // The peer reset the connection: there is nothing left to shut
+            // down, which is what the caller wanted.
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+            result => result,
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! `UdpSocket` receives into `ReadBuf`s (poll forms) and growable buffers.
 
 #[cfg(feature = "io-util")]
-use bytes::BufMut;
-#[cfg(feature = "io-util")]
 use crate::io::Interest;
 use crate::io::ReadBuf;
 use crate::net::UdpSocket;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::io;
 use std::net::SocketAddr;
 use std::task::{Context, Poll};
@@ -172,7 +172,7 @@ impl UdpSocket {
     pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || {
+            .async_io(Interest::READABLE | Interest::ERROR, || {
                 recv_into(buf, |dst| {
                     socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
                 })
@@ -223,7 +223,7 @@ impl UdpSocket {
     pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || {
+            .async_io(Interest::READABLE | Interest::ERROR, || {
                 recv_into(buf, |dst| {
                     let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
                     Ok((n, ip_addr(&addr)?))

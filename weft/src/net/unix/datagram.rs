@@ -1,12 +1,12 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{Interest, ReadBuf, Ready};
 #[cfg(feature = "io-util")]
 use crate::net::udp::recv_into;
 use crate::net::unix::SocketAddr;
 use crate::runtime::io::{Direction, PollEvented};
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::fmt;
 use std::io;
 use std::net::Shutdown;

@@ -11,6 +11,24 @@ use std::os::unix::net;
 use std::path::Path;
 use std::task::{ready, Context, Poll};
 
+/// `path` as a socket address; on Linux a path starting with a NUL byte
+/// names a socket in the abstract namespace (as in Tokio).
+pub(crate) fn path_to_addr(path: &Path) -> io::Result<net::SocketAddr> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Some(name) = bytes.strip_prefix(b"\0") {
+            return net::SocketAddr::from_abstract_name(name);
+        }
+    }
+    net::SocketAddr::from_pathname(path)
+}
+
 /// A Unix socket which can accept connections from other Unix sockets.
 ///
 /// ```
@@ -60,7 +78,8 @@ impl UnixListener {
     where
         P: AsRef<Path>,
     {
-        UnixListener::new(mio::net::UnixListener::bind(path)?)
+        let addr = path_to_addr(path.as_ref())?;
+        UnixListener::new(mio::net::UnixListener::bind_addr(&addr)?)
     }
 
     /// Creates a new listener bound to the specified socket address (which

@@ -3,11 +3,11 @@
 //! A Unix socket's two directions are independent (separate readiness
 //! streams in the driver), so the halves are just shared references.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::io;
 use std::net::Shutdown;
 use std::pin::Pin;

@@ -4,12 +4,12 @@
 //! down the write direction (the peer reads EOF) unless it was `forget`-ed;
 //! `reunite` puts the halves of one stream back together.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::loom::sync::Arc;
 use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::error::Error;
 use std::fmt;
 use std::io;

@@ -1,12 +1,12 @@
 //! `UnixStream`: a connected Unix stream socket.
 
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::unix::split::{self, ReadHalf, WriteHalf};
 use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::net::unix::{ucred, SocketAddr, UCred};
 use crate::runtime::io::PollEvented;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
 use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, Read, Write};
@@ -77,7 +77,8 @@ impl UnixStream {
     where
         P: AsRef<Path>,
     {
-        let stream = mio::net::UnixStream::connect(path)?;
+        let addr = crate::net::unix::listener::path_to_addr(path.as_ref())?;
+        let stream = mio::net::UnixStream::connect_addr(&addr)?;
         UnixStream::connect_mio(stream).await
     }
 
@@ -530,7 +531,12 @@ impl UnixStream {
     }
 
     pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        self.io.shutdown(how)
+        match self.io.shutdown(how) {
+            // The peer reset the connection: there is nothing left to shut
+            // down, which is what the caller wanted.
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+            result => result,
+        }
     }
 }
 
