@@ -28,6 +28,7 @@ pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
+mod shutdown_error;
 #[cfg(feature = "time")]
 pub(crate) mod time;
 
@@ -37,3 +38,4 @@ pub(crate) use error::TryCurrentErrorKind;
 pub use handle::{EnterGuard, Handle, Id};
 pub use metrics::RuntimeMetrics;
 pub use runtime::{Runtime, RuntimeFlavor};
+pub use shutdown_error::is_rt_shutdown_err;

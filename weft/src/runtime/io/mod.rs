@@ -29,9 +29,7 @@ pub(crate) use registration::Registration;
 
 use crate::io::{Interest, Ready};
 
-/// Tokio's message for I/O on a runtime that has shut down.
-pub(crate) const RUNTIME_SHUTTING_DOWN: &str =
-    "A Tokio 1.x context was found, but it is being shutdown.";
+pub(crate) use crate::runtime::shutdown_error::RUNTIME_SHUTTING_DOWN;
 
 /// Tokio's message for I/O on a runtime built without `enable_io`.
 pub(crate) const IO_DISABLED: &str =

@@ -123,10 +123,10 @@ impl Registration {
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
+        // After shutdown, readiness seen before it still lets the operation
+        // run (data already queued can be read, as in Tokio); the next wait
+        // reports the shutdown.
         let event = self.shared.ready_event(interest);
-        if event.is_shutdown {
-            return Err(gone());
-        }
         if event.ready.is_empty() {
             return Err(io::ErrorKind::WouldBlock.into());
         }
