@@ -3,7 +3,8 @@
 //! - [`TcpListener`] and [`TcpStream`] for TCP, [`TcpSocket`] to set socket
 //!   options before connecting or listening;
 //! - [`UdpSocket`] for UDP;
-//! - [`UnixListener`], [`UnixStream`] and [`UnixDatagram`] for Unix sockets;
+//! - [`UnixListener`], [`UnixStream`] and [`UnixDatagram`] for Unix sockets,
+//!   [`UnixSocket`] to bind one before listening or connecting;
 //! - [`lookup_host`] for name resolution.
 //!
 //! Every type registers with the I/O driver of the runtime it was created
@@ -38,4 +39,6 @@ pub use tcp::socket::TcpSocket;
 pub use tcp::stream::TcpStream;
 pub use udp::UdpSocket;
 #[cfg(unix)]
-pub use unix::{datagram::UnixDatagram, listener::UnixListener, stream::UnixStream};
+pub use unix::{
+    datagram::UnixDatagram, listener::UnixListener, socket::UnixSocket, stream::UnixStream,
+};

@@ -64,7 +64,7 @@ pub struct UnixDatagram {
 
 impl UnixDatagram {
     #[track_caller]
-    fn new(socket: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
+    pub(crate) fn from_mio(socket: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
         let io = PollEvented::new(socket)?;
         Ok(UnixDatagram { io })
     }
@@ -101,7 +101,7 @@ impl UnixDatagram {
     where
         P: AsRef<Path>,
     {
-        UnixDatagram::new(mio::net::UnixDatagram::bind(path)?)
+        UnixDatagram::from_mio(mio::net::UnixDatagram::bind(path)?)
     }
 
     /// Creates an unnamed pair of connected sockets.
@@ -124,8 +124,8 @@ impl UnixDatagram {
     #[track_caller]
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = mio::net::UnixDatagram::pair()?;
-        let a = UnixDatagram::new(a)?;
-        let b = UnixDatagram::new(b)?;
+        let a = UnixDatagram::from_mio(a)?;
+        let b = UnixDatagram::from_mio(b)?;
         a.io.registration().assume_ready(Ready::WRITABLE);
         b.io.registration().assume_ready(Ready::WRITABLE);
         Ok((a, b))
@@ -152,7 +152,7 @@ impl UnixDatagram {
     /// ```
     #[track_caller]
     pub fn from_std(datagram: net::UnixDatagram) -> io::Result<UnixDatagram> {
-        UnixDatagram::new(mio::net::UnixDatagram::from_std(datagram))
+        UnixDatagram::from_mio(mio::net::UnixDatagram::from_std(datagram))
     }
 
     /// Turns the socket back into a `std` one, still in non-blocking mode.
@@ -193,7 +193,7 @@ impl UnixDatagram {
     /// ```
     #[track_caller]
     pub fn unbound() -> io::Result<UnixDatagram> {
-        UnixDatagram::new(mio::net::UnixDatagram::unbound()?)
+        UnixDatagram::from_mio(mio::net::UnixDatagram::unbound()?)
     }
 
     /// Connects the socket to `path`: `send`/`recv` then use that peer only.

@@ -2,6 +2,7 @@
 
 pub(crate) mod datagram;
 pub(crate) mod listener;
+pub(crate) mod socket;
 mod socketaddr;
 pub(crate) mod split;
 pub(crate) mod split_owned;

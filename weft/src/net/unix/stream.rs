@@ -105,7 +105,7 @@ impl UnixStream {
         UnixStream::connect_mio(stream).await
     }
 
-    async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+    pub(crate) async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
         let stream = UnixStream::new(stream)?;
         poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
         if let Some(e) = stream.io.take_error()? {
