@@ -272,6 +272,12 @@ impl Drop for CoreGuard<'_> {
         let scheduler::Context::CurrentThread(cx) = &self.context else {
             unreachable!()
         };
+        // Tasks that yielded (or spent their budget) in the last round wait
+        // in `defer`, which dies with this context: wake them now, into the
+        // local queue, so that the next `block_on` runs them.
+        if !cx.defer.is_empty() && cx.core.borrow().is_some() {
+            context::set_scheduler(&self.context, || cx.defer.wake());
+        }
         if let Some(core) = cx.core.borrow_mut().take() {
             cx.handle.worker_metrics.stopped(core.busy_since);
             *self.scheduler.core.lock() = Some(core);
