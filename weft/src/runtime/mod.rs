@@ -23,6 +23,7 @@ mod error;
 mod handle;
 #[cfg(feature = "net")]
 pub(crate) mod io;
+mod local_runtime;
 pub(crate) mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
@@ -36,6 +37,7 @@ pub use builder::Builder;
 pub use error::TryCurrentError;
 pub(crate) use error::TryCurrentErrorKind;
 pub use handle::{EnterGuard, Handle, Id};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub use runtime::{Runtime, RuntimeFlavor};
 pub use shutdown_error::is_rt_shutdown_err;
