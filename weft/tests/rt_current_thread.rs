@@ -459,3 +459,27 @@ fn yielding_task_survives_the_end_of_block_on() {
         "the yielding task ran again"
     );
 }
+
+#[test]
+fn panicking_future_is_dropped_while_the_panic_unwinds() {
+    struct Boom(Option<std_mpsc::Sender<bool>>);
+    impl std::future::Future for Boom {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+            panic!("boom");
+        }
+    }
+    impl Drop for Boom {
+        fn drop(&mut self) {
+            let _ = self.0.take().unwrap().send(std::thread::panicking());
+        }
+    }
+    let rt = new_rt();
+    let (tx, rx) = std_mpsc::channel();
+    let err = rt.block_on(rt.spawn(Boom(Some(tx)))).unwrap_err();
+    assert!(err.is_panic());
+    assert!(
+        rx.recv().unwrap(),
+        "dropped during unwinding, as Tokio does"
+    );
+}
