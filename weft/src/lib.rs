@@ -29,6 +29,8 @@ pub use macros::{main, test};
 pub mod fs;
 pub mod io;
 pub(crate) mod loom;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod runtime;
 pub mod task;
 
