@@ -322,3 +322,53 @@ fn thread_hooks_and_names() {
         stopped.load(Ordering::SeqCst)
     );
 }
+
+#[test]
+fn panicking_hooks_do_not_wedge_the_runtime() {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(|| panic!("start hook"))
+        .on_thread_park(|| panic!("park hook"))
+        .on_thread_unpark(|| panic!("unpark hook"))
+        .on_thread_stop(|| panic!("stop hook"))
+        .build()
+        .unwrap();
+    let v = rt.block_on(async {
+        let a = weft::spawn(async { 1 });
+        weft::task::yield_now().await;
+        let b = weft::task::spawn_blocking(|| 2);
+        a.await.unwrap() + b.await.unwrap()
+    });
+    assert_eq!(v, 3);
+    drop(rt); // shutdown completes although every hook panics
+}
+
+#[test]
+fn aborting_a_queued_blocking_task_keeps_it_from_starting() {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_blocking_threads(1)
+        .build()
+        .unwrap();
+    let (release_tx, release_rx) = std_mpsc::channel::<()>();
+    let (started_tx, started_rx) = std_mpsc::channel::<()>();
+    let ran = Arc::new(AtomicBool::new(false));
+    let first = rt.spawn_blocking(move || {
+        started_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+    });
+    started_rx.recv().unwrap(); // the only blocking thread is now busy
+    let r = ran.clone();
+    let second = rt.spawn_blocking(move || r.store(true, Ordering::SeqCst));
+    assert_eq!(rt.metrics().blocking_queue_depth(), 1);
+    second.abort();
+    release_tx.send(()).unwrap();
+    rt.block_on(async {
+        first.await.unwrap();
+        assert!(second.await.unwrap_err().is_cancelled());
+    });
+    assert!(
+        !ran.load(Ordering::SeqCst),
+        "an aborted blocking task never starts"
+    );
+}

@@ -24,6 +24,13 @@ use std::panic::Location;
 use std::time::{Duration, Instant};
 
 pub(crate) type Callback = std::sync::Arc<dyn Fn() + Send + Sync>;
+/// Runs a user hook (`on_thread_start`, `on_thread_park`, ...). A panic in
+/// it is reported by the panic hook as usual and then contained: a hook
+/// must not take a worker, and with it the runtime's shutdown, down.
+pub(crate) fn run_hook(hook: &Callback) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook()));
+}
+
 pub(crate) type ThreadNameFn = std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
 /// Owned by the runtime; shutting it down waits for the threads.
@@ -304,7 +311,7 @@ impl Inner {
     /// Step 2: the life of one pool thread.
     fn run(&self, index: usize) {
         if let Some(f) = &self.config.after_start {
-            f();
+            run_hook(f);
         }
         let mut shared = self.shared.lock();
         'main: loop {
@@ -349,7 +356,7 @@ impl Inner {
         }
         drop(shared);
         if let Some(f) = &self.config.before_stop {
-            f();
+            run_hook(f);
         }
         let mut shared = self.shared.lock();
         shared.num_threads -= 1;

@@ -22,6 +22,7 @@
 
 use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::blocking::pool::run_hook;
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::metrics::WorkerMetrics;
@@ -313,7 +314,7 @@ impl Context {
         let handle = &self.handle;
         let mut driver = core.driver.take().expect("driver missing");
         if let Some(f) = &handle.config.before_park {
-            let (c, ()) = self.enter(core, || f());
+            let (c, ()) = self.enter(core, || run_hook(f));
             core = c;
         }
         // The hook may have made work (woken the block_on future, spawned,
@@ -343,7 +344,7 @@ impl Context {
             core = c;
         }
         if let Some(f) = &handle.config.after_unpark {
-            let (c, ()) = self.enter(core, || f());
+            let (c, ()) = self.enter(core, || run_hook(f));
             core = c;
         }
         core.driver = Some(driver);

@@ -9,6 +9,7 @@
 use super::queue::{self, Local};
 use super::{Handle, Parker};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::blocking::pool::run_hook;
 use crate::runtime::config::Config;
 use crate::runtime::context::{self, EnterRuntime};
 use crate::runtime::scheduler::{self, defer::Defer};
@@ -343,7 +344,7 @@ impl Context {
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let config = &self.worker.handle.config;
         if let Some(f) = &config.before_park {
-            f();
+            run_hook(f);
         }
         if core.transition_to_parked(&self.worker) {
             let metrics = &self.worker.handle.shared.worker_metrics[self.worker.index];
@@ -365,7 +366,7 @@ impl Context {
             core.busy_since = metrics.unparked();
         }
         if let Some(f) = &config.after_unpark {
-            f();
+            run_hook(f);
         }
         core
     }
