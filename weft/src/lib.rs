@@ -8,8 +8,18 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs, missing_debug_implementations, rust_2018_idioms)]
 
+// Lets `::weft` paths resolve inside weft itself, as `#[weft::test]` emits
+// them, so the entry macros work in weft's own unit tests (the only users,
+// hence the allow).
+#[allow(unused_extern_crates)]
+extern crate self as weft;
+
 #[macro_use]
-mod macros;
+#[doc(hidden)]
+pub mod macros;
+#[cfg(feature = "macros")]
+#[doc(inline)]
+pub use macros::{main, test};
 
 pub(crate) mod loom;
 pub mod runtime;

@@ -109,6 +109,7 @@ pub(crate) mod cell {
             UnsafeCell(std::cell::UnsafeCell::new(value))
         }
 
+        #[allow(dead_code)]
         pub(crate) fn into_inner(self) -> T {
             self.0.into_inner()
         }

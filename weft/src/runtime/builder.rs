@@ -1,11 +1,10 @@
 //! `Builder`: configures and builds a `Runtime`.
 
-use crate::loom::sync::Arc;
 use crate::runtime::blocking::{self, pool::Callback, pool::ThreadNameFn, BlockingPool};
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
-use crate::runtime::{Handle, Runtime, RuntimeFlavor};
+use crate::runtime::{Handle, Runtime};
 use std::fmt;
 use std::io;
 use std::time::Duration;
@@ -56,6 +55,8 @@ pub(crate) enum Kind {
 
 const DEFAULT_EVENT_INTERVAL: u32 = 61;
 const CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL: u32 = 31;
+#[cfg(feature = "rt-multi-thread")]
+const MULTI_THREAD_GLOBAL_QUEUE_INTERVAL: u32 = 61;
 const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
 
 impl Builder {
@@ -243,7 +244,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.after_start = Some(Arc::new(f));
+        self.after_start = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -260,7 +261,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.before_stop = Some(Arc::new(f));
+        self.before_stop = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -277,7 +278,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.before_park = Some(Arc::new(f));
+        self.before_park = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -294,7 +295,7 @@ impl Builder {
     where
         F: Fn() + Send + Sync + 'static,
     {
-        self.after_unpark = Some(Arc::new(f));
+        self.after_unpark = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -481,12 +482,43 @@ impl Builder {
 
     #[cfg(feature = "rt-multi-thread")]
     fn build_multi_thread(&mut self) -> io::Result<Runtime> {
-        let _ = RuntimeFlavor::MultiThread;
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            "the multi-thread scheduler is not built yet",
+        use crate::runtime::scheduler::multi_thread::MultiThread;
+        let worker_threads = self.worker_threads.unwrap_or_else(default_worker_threads);
+        let (driver, driver_handle) = Driver::new(&self.driver_cfg())?;
+        let blocking_pool = self.blocking_pool(worker_threads);
+        let (scheduler, handle, launch) = MultiThread::new(
+            worker_threads,
+            driver,
+            driver_handle,
+            blocking_pool.spawner().clone(),
+            self.config(MULTI_THREAD_GLOBAL_QUEUE_INTERVAL),
+        );
+        let handle = Handle {
+            inner: scheduler::Handle::MultiThread(handle),
+        };
+        // Workers are blocking-pool threads started in the runtime's context.
+        let _enter = handle.enter();
+        launch.launch(&handle.inner);
+        drop(_enter);
+        Ok(Runtime::from_parts(
+            crate::runtime::runtime::Scheduler::MultiThread(scheduler),
+            handle,
+            blocking_pool,
         ))
     }
+}
+
+/// Worker threads by default: `TOKIO_WORKER_THREADS` if set (as Tokio), else
+/// the number of cores.
+#[cfg(feature = "rt-multi-thread")]
+fn default_worker_threads() -> usize {
+    if let Ok(s) = std::env::var("TOKIO_WORKER_THREADS") {
+        match s.parse::<usize>() {
+            Ok(n) if n > 0 => return n,
+            _ => panic!("\"TOKIO_WORKER_THREADS\" must be usize, error: {s:?}, value: {s}"),
+        }
+    }
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 impl fmt::Debug for Builder {

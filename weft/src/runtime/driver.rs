@@ -44,6 +44,7 @@ pub(crate) struct Handle {
     unpark: UnparkThread,
     /// The timer, `None` unless `enable_time` was set.
     #[cfg(feature = "time")]
+    #[allow(dead_code)] // read by `time::Sleep` (lands with the time issue)
     pub(crate) time: Option<time::Handle>,
     /// The runtime's clock (pausable with test-util); present even without timers.
     #[cfg(feature = "time")]

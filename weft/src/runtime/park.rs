@@ -17,6 +17,7 @@
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{self, Arc, Condvar, Mutex};
+#[cfg(not(loom))]
 use std::cell::RefCell;
 use std::future::Future;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};

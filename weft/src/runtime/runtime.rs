@@ -2,6 +2,7 @@
 
 use crate::runtime::blocking::BlockingPool;
 use crate::runtime::scheduler::current_thread::CurrentThread;
+use crate::runtime::scheduler::multi_thread::MultiThread;
 use crate::runtime::{context, EnterGuard, Handle, RuntimeMetrics};
 use crate::task::JoinHandle;
 use std::fmt;
@@ -29,6 +30,7 @@ pub struct Runtime {
 
 pub(crate) enum Scheduler {
     CurrentThread(CurrentThread),
+    MultiThread(MultiThread),
 }
 
 /// The flavor of a runtime, from [`Handle::runtime_flavor`].
@@ -130,6 +132,7 @@ impl Runtime {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         match &self.scheduler {
             Scheduler::CurrentThread(s) => s.block_on(&self.handle.inner, future),
+            Scheduler::MultiThread(s) => s.block_on(&self.handle.inner, future),
         }
     }
 
@@ -190,6 +193,8 @@ impl Runtime {
                 let _guard = context::try_set_current(&self.handle.inner);
                 s.shutdown(&self.handle.inner);
             }
+            // Workers cancel their tasks on their own threads, in the runtime's context.
+            Scheduler::MultiThread(s) => s.shutdown(&self.handle.inner),
         }
     }
 }

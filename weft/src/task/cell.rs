@@ -218,8 +218,8 @@ impl Trailer {
     ///
     /// The caller may read the waker field (JOIN_WAKER set, or owned by the caller).
     pub(super) unsafe fn will_wake(&self, waker: &Waker) -> bool {
-        // SAFETY: per the caller's contract no one writes the field now.
         self.waker.with(|ptr| {
+            // SAFETY: per the caller's contract no one writes the field now.
             unsafe { &*ptr }
                 .as_ref()
                 .is_some_and(|w| w.will_wake(waker))

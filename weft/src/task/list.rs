@@ -109,8 +109,16 @@ impl<S: Schedule> OwnedTasks<S> {
 
     /// Closes the list and cancels every task in it (protocol above).
     pub(crate) fn close_and_shutdown_all(&self) {
+        self.close_and_shutdown_all_from(0);
+    }
+
+    /// As `close_and_shutdown_all`, starting at shard `start`, so that
+    /// several workers shutting down at once spread over the shards.
+    pub(crate) fn close_and_shutdown_all_from(&self, start: usize) {
         self.closed.store(true, Ordering::Release);
-        for shard in self.shards.iter() {
+        let n = self.shards.len();
+        for i in 0..n {
+            let shard = &self.shards[(start + i) % n];
             loop {
                 let popped = {
                     let mut list = shard.lock();
@@ -123,10 +131,6 @@ impl<S: Schedule> OwnedTasks<S> {
                 unsafe { RawTask::from_raw(ptr) }.shutdown();
             }
         }
-    }
-
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
     }
 
     pub(crate) fn is_empty(&self) -> bool {

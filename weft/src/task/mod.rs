@@ -25,12 +25,19 @@ mod state;
 mod waker;
 mod yield_now;
 
+#[cfg(all(test, not(loom)))]
+mod harness_tests;
+#[cfg(all(test, loom))]
+mod loom_tests;
+#[cfg(test)]
+pub(crate) mod test_sched;
+
 pub use abort_handle::AbortHandle;
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use error::JoinError;
 pub use id::{id, try_id, Id};
 pub use join_handle::JoinHandle;
-pub use spawn::{spawn, spawn_blocking};
+pub use spawn::{block_in_place, spawn, spawn_blocking};
 pub use yield_now::yield_now;
 
 pub(crate) use cell::Header;
@@ -136,14 +143,6 @@ impl<S: 'static> Notified<S> {
     pub(crate) unsafe fn from_raw(ptr: NonNull<Header>) -> Notified<S> {
         // SAFETY: per the caller's contract.
         Notified(unsafe { Task::from_raw(ptr) })
-    }
-
-    pub(crate) fn header_ptr(&self) -> NonNull<Header> {
-        self.0.raw.header_ptr()
-    }
-
-    pub(crate) fn header(&self) -> &Header {
-        self.0.header()
     }
 
     pub(crate) fn into_raw(self) -> RawTask {

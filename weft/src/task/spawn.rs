@@ -65,3 +65,34 @@ where
         Err(e) => panic!("{}", e),
     }
 }
+
+/// Runs the provided blocking function on the current thread without
+/// blocking the executor.
+///
+/// On a multi-thread runtime worker, the worker's queued tasks are handed to
+/// a new worker thread first, so they keep running while `f` blocks; the
+/// current task resumes after `f` returns. Outside a runtime `f` just runs.
+///
+/// # Panics
+///
+/// On a current-thread runtime: "can call blocking only when running on the
+/// multi-threaded runtime".
+///
+/// ```
+/// # #[weft::main(flavor = "multi_thread", worker_threads = 2)]
+/// # async fn main() {
+/// let v = weft::task::block_in_place(|| {
+///     // Blocking work here does not stall the other worker.
+///     std::thread::sleep(std::time::Duration::from_millis(1));
+///     5
+/// });
+/// assert_eq!(v, 5);
+/// # }
+/// ```
+#[track_caller]
+pub fn block_in_place<F, R>(f: F) -> R
+where
+    F: FnOnce() -> R,
+{
+    crate::runtime::scheduler::multi_thread::block_in_place(f)
+}

@@ -65,7 +65,7 @@ const REF_MASK: usize = !(REF_ONE - 1);
 
 /// A new task: scheduled once (NOTIFIED), with a JoinHandle, and three
 /// references: the owned-task list's `Task`, the `Notified`, the JoinHandle.
-const INITIAL: usize = NOTIFIED | JOIN_INTEREST | 3 * REF_ONE;
+const INITIAL: usize = NOTIFIED | JOIN_INTEREST | (3 * REF_ONE);
 
 #[must_use]
 #[derive(Debug, PartialEq, Eq)]

@@ -23,8 +23,8 @@ use std::fmt;
 use std::panic::Location;
 use std::time::{Duration, Instant};
 
-pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
-pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
+pub(crate) type Callback = std::sync::Arc<dyn Fn() + Send + Sync>;
+pub(crate) type ThreadNameFn = std::sync::Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
 /// Owned by the runtime; shutting it down waits for the threads.
 pub(crate) struct BlockingPool {
@@ -57,8 +57,15 @@ struct Inner {
     queue_depth: AtomicUsize,
 }
 
+/// A queued blocking task. Mandatory tasks (the runtime's own worker
+/// threads) run even when the pool is shutting down.
+struct Queued {
+    task: Notified<BlockingSchedule>,
+    mandatory: bool,
+}
+
 struct Shared {
-    queue: VecDeque<Notified<BlockingSchedule>>,
+    queue: VecDeque<Queued>,
     num_threads: usize,
     num_idle: usize,
     num_notify: usize,
@@ -158,27 +165,47 @@ impl Spawner {
         let id = task::Id::next();
         let (task, notified, join) = task::new_task(
             BlockingTask::new(func),
-            BlockingSchedule::new(rt),
+            BlockingSchedule::new(rt, true),
             id,
             location,
         );
         // Blocking tasks are in no owned list: shutdown reaches them through the queue.
         drop(task);
-        self.spawn(notified, rt);
+        self.spawn(notified, false, rt);
         join
     }
 
+    /// Runs `func` on a pool thread even if the pool is shutting down (the
+    /// runtime's worker threads: a worker core must always reach shutdown).
+    #[track_caller]
+    pub(crate) fn spawn_mandatory<F>(&self, rt: &scheduler::Handle, func: F)
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        let location = Location::caller();
+        let id = task::Id::next();
+        let (task, notified, join) = task::new_task(
+            BlockingTask::new(func),
+            BlockingSchedule::new(rt, false),
+            id,
+            location,
+        );
+        drop(task);
+        drop(join);
+        self.spawn(notified, true, rt);
+    }
+
     /// Step 1.
-    fn spawn(&self, task: Notified<BlockingSchedule>, rt: &scheduler::Handle) {
+    fn spawn(&self, task: Notified<BlockingSchedule>, mandatory: bool, rt: &scheduler::Handle) {
         let inner = &self.inner;
         let mut shared = inner.shared.lock();
-        if shared.shutdown {
+        if shared.shutdown && !mandatory {
             drop(shared);
             // The runtime is gone: cancel the task, its JoinHandle sees it.
             task.into_raw().shutdown();
             return;
         }
-        shared.queue.push_back(task);
+        shared.queue.push_back(Queued { task, mandatory });
         inner.queue_depth.fetch_add(1, Ordering::Relaxed);
         if shared.num_idle > 0 {
             shared.num_idle -= 1;
@@ -187,7 +214,7 @@ impl Spawner {
             inner.condvar.notify_one();
             return;
         }
-        if shared.num_threads == inner.config.thread_cap {
+        if shared.num_threads >= inner.config.thread_cap && !shared.shutdown {
             return; // step 1: queued until a thread is free
         }
         let index = shared.next_thread_index;
@@ -248,10 +275,10 @@ impl Inner {
         }
         let mut shared = self.shared.lock();
         'main: loop {
-            while let Some(task) = shared.queue.pop_front() {
+            while let Some(queued) = shared.queue.pop_front() {
                 self.queue_depth.fetch_sub(1, Ordering::Relaxed);
                 drop(shared);
-                task.run();
+                queued.task.run();
                 shared = self.shared.lock();
             }
             shared.num_idle += 1;
@@ -275,10 +302,14 @@ impl Inner {
             // Shutdown: cancel what is queued, then exit.
             shared.num_idle = shared.num_idle.saturating_sub(1);
             self.num_idle.store(shared.num_idle, Ordering::Relaxed);
-            while let Some(task) = shared.queue.pop_front() {
+            while let Some(queued) = shared.queue.pop_front() {
                 self.queue_depth.fetch_sub(1, Ordering::Relaxed);
                 drop(shared);
-                task.into_raw().shutdown();
+                if queued.mandatory {
+                    queued.task.run();
+                } else {
+                    queued.task.into_raw().shutdown();
+                }
                 shared = self.shared.lock();
             }
             break;

@@ -7,22 +7,25 @@ use crate::task::{Notified, Schedule, Task};
 pub(crate) struct BlockingSchedule {
     /// Keeps the runtime's clock from auto-advancing while the task runs
     /// (test-util), as a paused clock must not jump while real work happens.
+    /// `None` for the runtime's own worker threads, which live as long as it.
     #[cfg(feature = "test-util")]
-    handle: scheduler::Handle,
+    handle: Option<scheduler::Handle>,
 }
 
 impl BlockingSchedule {
-    pub(crate) fn new(handle: &scheduler::Handle) -> BlockingSchedule {
+    pub(crate) fn new(handle: &scheduler::Handle, inhibit_auto_advance: bool) -> BlockingSchedule {
         #[cfg(feature = "test-util")]
         {
-            handle.driver().clock.inhibit_auto_advance();
+            if inhibit_auto_advance {
+                handle.driver().clock.inhibit_auto_advance();
+            }
             BlockingSchedule {
-                handle: handle.clone(),
+                handle: inhibit_auto_advance.then(|| handle.clone()),
             }
         }
         #[cfg(not(feature = "test-util"))]
         {
-            let _ = handle;
+            let _ = (handle, inhibit_auto_advance);
             BlockingSchedule {}
         }
     }
@@ -31,9 +34,9 @@ impl BlockingSchedule {
 impl Schedule for BlockingSchedule {
     fn release(&self, _task: &Task<Self>) -> Option<Task<Self>> {
         #[cfg(feature = "test-util")]
-        {
-            self.handle.driver().clock.allow_auto_advance();
-            self.handle.driver().unpark();
+        if let Some(handle) = &self.handle {
+            handle.driver().clock.allow_auto_advance();
+            handle.driver().unpark();
         }
         None
     }

@@ -116,7 +116,9 @@ impl CurrentThread {
     pub(crate) fn block_on<F: Future>(&self, handle: &scheduler::Handle, future: F) -> F::Output {
         let mut future = std::pin::pin!(future);
         context::enter_runtime(handle, false, |blocking| {
-            let scheduler::Handle::CurrentThread(me) = handle;
+            let scheduler::Handle::CurrentThread(me) = handle else {
+                unreachable!("current-thread runtime with another scheduler's handle")
+            };
             loop {
                 if let Some(guard) = self.take_core(me) {
                     return guard.block_on(future.as_mut());
@@ -154,7 +156,9 @@ impl CurrentThread {
 
     /// Cancels every task, empties the queues and shuts the driver down.
     pub(crate) fn shutdown(&mut self, handle: &scheduler::Handle) {
-        let scheduler::Handle::CurrentThread(me) = handle;
+        let scheduler::Handle::CurrentThread(me) = handle else {
+            unreachable!("current-thread runtime with another scheduler's handle")
+        };
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
@@ -199,7 +203,9 @@ struct CoreGuard<'a> {
 
 impl CoreGuard<'_> {
     fn context(&self) -> &Context {
-        let scheduler::Context::CurrentThread(cx) = &self.context;
+        let scheduler::Context::CurrentThread(cx) = &self.context else {
+            unreachable!()
+        };
         cx
     }
 
@@ -220,7 +226,7 @@ impl CoreGuard<'_> {
     fn block_on<F: Future>(self, mut future: Pin<&mut F>) -> F::Output {
         self.enter(|mut core, cx| {
             let handle = cx.handle.clone();
-            let waker = handle.block_on_waker();
+            let waker = Handle::block_on_waker(&handle);
             let mut task_cx = std::task::Context::from_waker(&waker);
             // The first poll happens at once.
             handle.woken.store(true, SeqCst);
@@ -258,7 +264,9 @@ impl CoreGuard<'_> {
 
 impl Drop for CoreGuard<'_> {
     fn drop(&mut self) {
-        let scheduler::Context::CurrentThread(cx) = &self.context;
+        let scheduler::Context::CurrentThread(cx) = &self.context else {
+            unreachable!()
+        };
         if let Some(core) = cx.core.borrow_mut().take() {
             *self.scheduler.core.lock() = Some(core);
             for waker in self.scheduler.waiting.lock().drain(..) {
@@ -363,8 +371,8 @@ impl Handle {
         }
     }
 
-    fn block_on_waker(self: &Arc<Handle>) -> Waker {
-        let ptr = Arc::into_raw(self.clone()).cast::<()>();
+    fn block_on_waker(me: &Arc<Handle>) -> Waker {
+        let ptr = Arc::into_raw(me.clone()).cast::<()>();
         // SAFETY: the vtable below treats the pointer as an `Arc<Handle>`
         // reference and keeps the count balanced.
         unsafe { Waker::from_raw(RawWaker::new(ptr, &BLOCK_ON_WAKER_VTABLE)) }

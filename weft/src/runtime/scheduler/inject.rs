@@ -83,6 +83,32 @@ impl<S: Schedule> Inject<S> {
         true
     }
 
+    /// Pushes several tasks under one lock (a local queue overflowing).
+    pub(crate) fn push_batch(&self, tasks: impl Iterator<Item = Notified<S>>) {
+        let mut q = self.queue.lock();
+        if q.closed {
+            drop(q);
+            tasks.for_each(drop);
+            return;
+        }
+        let mut n = 0;
+        for task in tasks {
+            n += 1;
+            let ptr = task.into_raw().header_ptr();
+            // SAFETY: as in `push`.
+            unsafe {
+                ptr.as_ref().queue_next.with_mut(|p| *p = None);
+                match q.tail {
+                    Some(tail) => tail.as_ref().queue_next.with_mut(|p| *p = Some(ptr)),
+                    None => q.head = Some(ptr),
+                }
+            }
+            q.tail = Some(ptr);
+        }
+        self.len
+            .store(self.len.load(Ordering::Relaxed) + n, Ordering::Release);
+    }
+
     pub(crate) fn pop(&self) -> Option<Notified<S>> {
         if self.is_empty() {
             return None;

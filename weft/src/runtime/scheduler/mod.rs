@@ -7,6 +7,7 @@
 pub(crate) mod current_thread;
 pub(crate) mod defer;
 pub(crate) mod inject;
+pub(crate) mod multi_thread;
 
 use crate::loom::sync::Arc;
 use crate::runtime::{blocking, driver};
@@ -19,24 +20,28 @@ use std::task::Waker;
 #[derive(Clone, Debug)]
 pub(crate) enum Handle {
     CurrentThread(Arc<current_thread::Handle>),
+    MultiThread(Arc<multi_thread::Handle>),
 }
 
 /// The scheduler state of the thread that is running tasks right now.
 #[derive(Debug)]
 pub(crate) enum Context {
     CurrentThread(current_thread::Context),
+    MultiThread(multi_thread::Context),
 }
 
 impl Handle {
     pub(crate) fn driver(&self) -> &driver::Handle {
         match self {
             Handle::CurrentThread(h) => &h.driver,
+            Handle::MultiThread(h) => &h.driver,
         }
     }
 
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
         match self {
             Handle::CurrentThread(h) => &h.blocking_spawner,
+            Handle::MultiThread(h) => &h.blocking_spawner,
         }
     }
 
@@ -52,6 +57,7 @@ impl Handle {
     {
         match self {
             Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id, location),
+            Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, id, location),
         }
     }
 
@@ -59,36 +65,35 @@ impl Handle {
     pub(crate) fn id(&self) -> u64 {
         match self {
             Handle::CurrentThread(h) => h.id,
-        }
-    }
-
-    pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
-        match (self, other) {
-            (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+            Handle::MultiThread(h) => h.id,
         }
     }
 
     pub(crate) fn name(&self) -> Option<&str> {
         match self {
             Handle::CurrentThread(h) => h.config.name.as_deref(),
+            Handle::MultiThread(h) => h.config.name.as_deref(),
         }
     }
 
     pub(crate) fn num_workers(&self) -> usize {
         match self {
             Handle::CurrentThread(_) => 1,
+            Handle::MultiThread(h) => h.num_workers(),
         }
     }
 
     pub(crate) fn num_alive_tasks(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.num_alive_tasks(),
+            Handle::MultiThread(h) => h.num_alive_tasks(),
         }
     }
 
     pub(crate) fn injection_queue_depth(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.injection_queue_depth(),
+            Handle::MultiThread(h) => h.injection_queue_depth(),
         }
     }
 }
@@ -98,6 +103,7 @@ impl Context {
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer.defer(waker),
+            Context::MultiThread(cx) => cx.defer.defer(waker),
         }
     }
 }

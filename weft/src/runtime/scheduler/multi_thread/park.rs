@@ -1,0 +1,208 @@
+//! Parking a worker: in the shared driver if it is free, else on the
+//! worker's own condvar.
+//!
+//! One driver serves the whole runtime. The first worker to go idle takes it
+//! (`try_lock`) and sleeps in it, so I/O and timers are polled by exactly one
+//! sleeping thread; the other idle workers sleep on their own condvar. The
+//! unparker looks at the state word to know which of the two to signal:
+//!
+//! - `EMPTY -> PARKED_CONDVAR | PARKED_DRIVER` by the parker before sleeping;
+//! - `* -> NOTIFIED` by the unparker; it signals the condvar or the driver
+//!   only when it replaced a PARKED state (an awake worker costs nothing);
+//! - `* -> EMPTY` by the parker when it wakes.
+
+use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::sync::{self, Arc, Condvar, Mutex};
+use crate::runtime::driver::{self, Driver};
+use std::time::Duration;
+
+const EMPTY: usize = 0;
+const PARKED_CONDVAR: usize = 1;
+const PARKED_DRIVER: usize = 2;
+const NOTIFIED: usize = 3;
+
+/// The driver, shared by the workers; whoever holds the lock may park in it.
+pub(crate) struct SharedDriver {
+    driver: Mutex<Driver>,
+}
+
+impl SharedDriver {
+    pub(crate) fn new(driver: Driver) -> SharedDriver {
+        SharedDriver {
+            driver: Mutex::new(driver),
+        }
+    }
+
+    /// Shuts the driver down (at runtime shutdown, by the last worker).
+    pub(crate) fn shutdown(&self, handle: &driver::Handle) {
+        self.driver.lock().shutdown(handle);
+    }
+}
+
+pub(crate) struct Parker {
+    inner: Arc<Inner>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Unparker {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: AtomicUsize,
+    mutex: Mutex<()>,
+    condvar: Condvar,
+    shared: Arc<SharedDriver>,
+}
+
+impl Parker {
+    pub(crate) fn new(shared: Arc<SharedDriver>) -> Parker {
+        Parker {
+            inner: Arc::new(Inner {
+                state: AtomicUsize::new(EMPTY),
+                mutex: Mutex::new(()),
+                condvar: Condvar::new(),
+                shared,
+            }),
+        }
+    }
+
+    pub(crate) fn unparker(&self) -> Unparker {
+        Unparker {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// Sleeps until unparked (or a driver event, when sleeping in the driver).
+    pub(crate) fn park(&mut self, handle: &driver::Handle) {
+        self.inner.park(handle);
+    }
+
+    /// Sleeps until unparked or until `timeout` passed.
+    pub(crate) fn park_timeout(&mut self, handle: &driver::Handle, timeout: Duration) {
+        self.inner.park_timeout(handle, timeout);
+    }
+
+    /// Polls the driver without sleeping, if no other worker holds it.
+    pub(crate) fn park_zero(&mut self, handle: &driver::Handle) {
+        if let Some(mut driver) = self.inner.shared.driver.try_lock() {
+            driver.park_timeout(handle, Duration::ZERO);
+        }
+        // A notification that arrived meanwhile is consumed: the caller is
+        // awake and about to look for work anyway.
+        let _ = self
+            .inner
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst);
+    }
+}
+
+impl Unparker {
+    pub(crate) fn unpark(&self, handle: &driver::Handle) {
+        match self.inner.state.swap(NOTIFIED, SeqCst) {
+            EMPTY | NOTIFIED => {}
+            PARKED_CONDVAR => {
+                // Orders this notify after the sleeper entered `wait`.
+                drop(self.inner.mutex.lock());
+                self.inner.condvar.notify_one();
+            }
+            PARKED_DRIVER => handle.unpark(),
+            actual => panic!("inconsistent worker park state: {actual}"),
+        }
+    }
+}
+
+impl Inner {
+    fn park(&self, handle: &driver::Handle) {
+        for _ in 0..3 {
+            if self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+                .is_ok()
+            {
+                return;
+            }
+            crate::loom::thread::yield_now();
+        }
+        if let Some(mut driver) = self.shared.driver.try_lock() {
+            self.park_driver(&mut driver, handle);
+        } else {
+            self.park_condvar();
+        }
+    }
+
+    fn park_timeout(&self, handle: &driver::Handle, timeout: Duration) {
+        if self
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+        if let Some(mut driver) = self.shared.driver.try_lock() {
+            if self
+                .state
+                .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+                .is_ok()
+            {
+                driver.park_timeout(handle, timeout);
+            }
+        } else {
+            let guard = self.mutex.lock();
+            if self
+                .state
+                .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+                .is_ok()
+            {
+                drop(sync::wait_timeout(&self.condvar, guard, timeout));
+            }
+        }
+        // Timed out, notified or woken spuriously: the caller re-checks.
+        self.state.swap(EMPTY, SeqCst);
+    }
+
+    fn park_condvar(&self) {
+        let mut guard = self.mutex.lock();
+        match self
+            .state
+            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+        {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.swap(EMPTY, SeqCst);
+                return;
+            }
+            Err(actual) => panic!("inconsistent park state; actual = {actual}"),
+        }
+        loop {
+            guard = sync::wait(&self.condvar, guard);
+            if self
+                .state
+                .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+                .is_ok()
+            {
+                return;
+            }
+            // Spurious wake: sleep again.
+        }
+    }
+
+    fn park_driver(&self, driver: &mut Driver, handle: &driver::Handle) {
+        match self
+            .state
+            .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+        {
+            Ok(_) => {}
+            Err(NOTIFIED) => {
+                self.state.swap(EMPTY, SeqCst);
+                return;
+            }
+            Err(actual) => panic!("inconsistent park state; actual = {actual}"),
+        }
+        driver.park(handle);
+        match self.state.swap(EMPTY, SeqCst) {
+            NOTIFIED | PARKED_DRIVER => {}
+            actual => panic!("inconsistent park_timeout state: {actual}"),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The task cell driven by hand through a test scheduler: the exact
+//! sequence of polls, wakes and completions, without a runtime.
+
+use crate::task::test_sched::{spawn, TestSched};
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+fn poll_join<T>(join: &mut crate::task::JoinHandle<T>) -> Poll<Result<T, crate::task::JoinError>> {
+    let mut cx = Context::from_waker(Waker::noop());
+    Pin::new(join).poll(&mut cx)
+}
+
+#[test]
+fn runs_once_and_hands_output_to_join_handle() {
+    let sched = TestSched::new();
+    let mut join = spawn(&sched, async { 5 });
+    assert!(poll_join(&mut join).is_pending());
+    assert_eq!(sched.run_all(), 1);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(5))));
+}
+
+#[test]
+fn wake_by_ref_schedules_exactly_once_until_run() {
+    let sched = TestSched::new();
+    let slot = Arc::new(Mutex::new(None::<Waker>));
+    let polls = Arc::new(AtomicUsize::new(0));
+    let (s, p) = (slot.clone(), polls.clone());
+    let _join = spawn(
+        &sched,
+        poll_fn(move |cx| {
+            p.fetch_add(1, SeqCst);
+            *s.lock().unwrap() = Some(cx.waker().clone());
+            Poll::<()>::Pending
+        }),
+    );
+    assert_eq!(sched.run_all(), 1);
+    let waker = slot.lock().unwrap().take().unwrap();
+    waker.wake_by_ref();
+    waker.wake_by_ref();
+    assert_eq!(sched.len(), 1);
+    assert_eq!(sched.run_all(), 1);
+    assert_eq!(polls.load(SeqCst), 2);
+}
+
+#[test]
+fn panic_is_caught_into_join_error() {
+    let sched = TestSched::new();
+    let mut join = spawn(&sched, async { panic!("inside") });
+    sched.run_all();
+    match poll_join(&mut join) {
+        Poll::Ready(Err(e)) => assert!(e.is_panic()),
+        _ => panic!("expected a panic JoinError"),
+    }
+}
+
+#[test]
+fn abort_before_first_poll_drops_future_without_polling() {
+    let sched = TestSched::new();
+    let polled = Arc::new(AtomicUsize::new(0));
+    let p = polled.clone();
+    let mut join = spawn(&sched, async move {
+        p.fetch_add(1, SeqCst);
+    });
+    join.abort();
+    sched.run_all();
+    assert_eq!(polled.load(SeqCst), 0);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Err(e)) if e.is_cancelled()));
+}
+
+#[test]
+fn join_waker_is_woken_on_completion_and_replaced_when_it_changes() {
+    struct Flag(AtomicUsize);
+    impl std::task::Wake for Flag {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+    let sched = TestSched::new();
+    let slot = Arc::new(Mutex::new(None::<Waker>));
+    let s = slot.clone();
+    let mut first = true;
+    let mut join = spawn(
+        &sched,
+        poll_fn(move |cx| {
+            if first {
+                first = false;
+                *s.lock().unwrap() = Some(cx.waker().clone());
+                return Poll::Pending;
+            }
+            Poll::Ready(1)
+        }),
+    );
+    sched.run_all();
+    let a = Arc::new(Flag(AtomicUsize::new(0)));
+    let b = Arc::new(Flag(AtomicUsize::new(0)));
+    let wa = Waker::from(a.clone());
+    let wb = Waker::from(b.clone());
+    assert!(Pin::new(&mut join)
+        .poll(&mut Context::from_waker(&wa))
+        .is_pending());
+    assert!(Pin::new(&mut join)
+        .poll(&mut Context::from_waker(&wb))
+        .is_pending());
+    slot.lock().unwrap().take().unwrap().wake();
+    sched.run_all();
+    assert_eq!(a.0.load(SeqCst), 0, "the replaced waker is not woken");
+    assert_eq!(b.0.load(SeqCst), 1);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(1))));
+}
+
+#[test]
+fn dropping_join_handle_after_completion_drops_output_once() {
+    struct Out(Arc<AtomicUsize>);
+    impl Drop for Out {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let sched = TestSched::new();
+    let d = drops.clone();
+    let join = spawn(&sched, async move { Out(d) });
+    sched.run_all();
+    assert_eq!(drops.load(SeqCst), 0, "kept for the JoinHandle");
+    drop(join);
+    assert_eq!(drops.load(SeqCst), 1);
+}

@@ -1,0 +1,324 @@
+//! The multi-thread runtime through its public API.
+#![cfg(feature = "rt-multi-thread")]
+
+use std::future::{pending, poll_fn};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Barrier};
+use std::task::Poll;
+use weft::runtime::{Builder, Runtime, RuntimeFlavor};
+
+fn rt(workers: usize) -> Runtime {
+    Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn panic_msg(err: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = err.downcast_ref::<String>() {
+        return s.clone();
+    }
+    err.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn runtime_new_is_multi_thread() {
+    let rt = Runtime::new().unwrap();
+    assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    assert_eq!(
+        rt.block_on(async { weft::spawn(async { 1 }).await.unwrap() }),
+        1
+    );
+}
+
+#[test]
+fn worker_threads_zero_panics() {
+    let err = std::panic::catch_unwind(|| {
+        Builder::new_multi_thread().worker_threads(0);
+    })
+    .unwrap_err();
+    assert_eq!(panic_msg(&err), "Worker threads cannot be set to 0");
+}
+
+#[test]
+fn many_tasks_spawned_from_four_threads_all_complete() {
+    const PER_THREAD: usize = 25_000;
+    let rt = rt(2);
+    let done = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let handle = rt.handle().clone();
+            let done = done.clone();
+            std::thread::spawn(move || {
+                let joins: Vec<_> = (0..PER_THREAD)
+                    .map(|_| {
+                        let done = done.clone();
+                        handle.spawn(async move {
+                            done.fetch_add(1, Ordering::Relaxed);
+                        })
+                    })
+                    .collect();
+                handle.block_on(async {
+                    for j in joins {
+                        j.await.unwrap();
+                    }
+                });
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(done.load(Ordering::Relaxed), 4 * PER_THREAD);
+}
+
+#[test]
+fn tasks_spawned_inside_run_on_both_workers() {
+    let rt = rt(2);
+    let barrier = Arc::new(Barrier::new(2));
+    // Two tasks that each block until the other runs: only possible if both
+    // workers run tasks at once.
+    rt.block_on(async {
+        let a = {
+            let b = barrier.clone();
+            weft::spawn(async move { b.wait() })
+        };
+        let b = {
+            let b = barrier.clone();
+            weft::spawn(async move { b.wait() })
+        };
+        a.await.unwrap();
+        b.await.unwrap();
+    });
+}
+
+#[test]
+fn blocked_worker_has_its_queued_tasks_stolen() {
+    let rt = rt(2);
+    let (release_tx, release_rx) = std_mpsc::channel::<()>();
+    let ran = Arc::new(AtomicUsize::new(0));
+    rt.block_on(async {
+        let ran2 = ran.clone();
+        let blocker = weft::spawn(async move {
+            // Queue work on this worker, then block it.
+            let joins: Vec<_> = (0..64)
+                .map(|_| {
+                    let ran = ran2.clone();
+                    weft::spawn(async move {
+                        ran.fetch_add(1, Ordering::SeqCst);
+                    })
+                })
+                .collect();
+            release_rx.recv().unwrap();
+            joins
+        });
+        // Wait (without blocking a worker) until the other worker ran them all.
+        poll_fn(|cx| {
+            if ran.load(Ordering::SeqCst) == 64 {
+                Poll::Ready(())
+            } else {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        })
+        .await;
+        release_tx.send(()).unwrap();
+        for j in blocker.await.unwrap() {
+            j.await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn self_waking_task_does_not_starve_others() {
+    let rt = rt(1);
+    let stop = Arc::new(AtomicBool::new(false));
+    rt.block_on(async {
+        let stop2 = stop.clone();
+        let spinner = weft::spawn(poll_fn(move |cx| {
+            if stop2.load(Ordering::SeqCst) {
+                return Poll::Ready(());
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }));
+        let other = weft::spawn(async { 7 });
+        assert_eq!(other.await.unwrap(), 7);
+        stop.store(true, Ordering::SeqCst);
+        spinner.await.unwrap();
+    });
+}
+
+#[test]
+fn tasks_waking_each_other_across_workers() {
+    let rt = rt(2);
+    let rounds = 10_000;
+    rt.block_on(async move {
+        let counter = Arc::new(AtomicUsize::new(0));
+        let mut joins = Vec::new();
+        for _ in 0..8 {
+            let c = counter.clone();
+            joins.push(weft::spawn(async move {
+                for _ in 0..rounds / 8 {
+                    c.fetch_add(1, Ordering::Relaxed);
+                    weft::task::yield_now().await;
+                }
+            }));
+        }
+        for j in joins {
+            j.await.unwrap();
+        }
+        assert_eq!(counter.load(Ordering::Relaxed), rounds / 8 * 8);
+    });
+}
+
+#[test]
+fn panicking_task_does_not_take_a_worker_down() {
+    let rt = rt(2);
+    rt.block_on(async {
+        for _ in 0..10 {
+            assert!(weft::spawn(async { panic!("boom") })
+                .await
+                .unwrap_err()
+                .is_panic());
+        }
+        let joins: Vec<_> = (0..100).map(|i| weft::spawn(async move { i })).collect();
+        let mut sum = 0;
+        for j in joins {
+            sum += j.await.unwrap();
+        }
+        assert_eq!(sum, 4950);
+    });
+}
+
+struct DropCounter(Arc<AtomicUsize>);
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn shutdown_with_many_tasks_in_flight_drops_each_once() {
+    const N: usize = 10_000;
+    let drops = Arc::new(AtomicUsize::new(0));
+    let rt = rt(2);
+    let handles: Vec<_> = (0..N)
+        .map(|i| {
+            let d = DropCounter(drops.clone());
+            rt.spawn(async move {
+                let _d = d;
+                if i % 3 == 0 {
+                    weft::task::yield_now().await;
+                }
+                pending::<()>().await
+            })
+        })
+        .collect();
+    drop(rt);
+    assert_eq!(drops.load(Ordering::SeqCst), N);
+    let rt2 = Builder::new_current_thread().build().unwrap();
+    for h in handles {
+        assert!(rt2.block_on(h).unwrap_err().is_cancelled());
+    }
+}
+
+#[test]
+fn spawn_after_shutdown_gives_cancelled_join_handle() {
+    let rt = rt(1);
+    let handle = rt.handle().clone();
+    drop(rt);
+    let join = handle.spawn(async { 1 });
+    let rt2 = Builder::new_current_thread().build().unwrap();
+    assert!(rt2.block_on(join).unwrap_err().is_cancelled());
+}
+
+#[test]
+fn block_in_place_lets_other_tasks_run() {
+    let rt = rt(2);
+    rt.block_on(async {
+        let (tx, rx) = std_mpsc::channel::<()>();
+        let blocking = weft::spawn(async move {
+            weft::task::block_in_place(|| rx.recv().unwrap());
+            "unblocked"
+        });
+        // These tasks run although one worker thread is blocked.
+        let joins: Vec<_> = (0..10).map(|i| weft::spawn(async move { i })).collect();
+        for j in joins {
+            j.await.unwrap();
+        }
+        tx.send(()).unwrap();
+        assert_eq!(blocking.await.unwrap(), "unblocked");
+    });
+}
+
+#[test]
+fn block_in_place_on_current_thread_panics() {
+    let rt = Builder::new_current_thread().build().unwrap();
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async { weft::task::block_in_place(|| ()) })
+    }))
+    .unwrap_err();
+    assert_eq!(
+        panic_msg(&err),
+        "can call blocking only when running on the multi-threaded runtime"
+    );
+}
+
+#[test]
+fn block_in_place_outside_runtime_just_runs() {
+    assert_eq!(weft::task::block_in_place(|| 3), 3);
+}
+
+#[test]
+fn spawn_blocking_from_multi_thread() {
+    let rt = rt(2);
+    let v = rt.block_on(async { weft::task::spawn_blocking(|| 10).await.unwrap() });
+    assert_eq!(v, 10);
+}
+
+#[test]
+fn shutdown_timeout_returns_while_blocking_task_runs() {
+    let rt = rt(1);
+    let (tx, rx) = std_mpsc::channel::<()>();
+    rt.spawn_blocking(move || {
+        let _ = rx.recv();
+    });
+    rt.shutdown_timeout(std::time::Duration::from_millis(50));
+    drop(tx); // lets the straggler finish
+}
+
+#[test]
+fn thread_hooks_and_names() {
+    let started = Arc::new(AtomicUsize::new(0));
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let (s, st) = (started.clone(), stopped.clone());
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("weft-test-worker")
+        .on_thread_start(move || {
+            s.fetch_add(1, Ordering::SeqCst);
+        })
+        .on_thread_stop(move || {
+            st.fetch_add(1, Ordering::SeqCst);
+        })
+        .build()
+        .unwrap();
+    let name = rt.block_on(async {
+        weft::spawn(async { std::thread::current().name().map(String::from) })
+            .await
+            .unwrap()
+    });
+    assert_eq!(name.as_deref(), Some("weft-test-worker"));
+    assert_eq!(rt.metrics().num_workers(), 2);
+    drop(rt); // waits for every runtime thread to exit
+    assert!(started.load(Ordering::SeqCst) >= 2);
+    assert_eq!(
+        started.load(Ordering::SeqCst),
+        stopped.load(Ordering::SeqCst)
+    );
+}

@@ -1,0 +1,2 @@
+#[weft::main]
+async fn main(_x: u8) {}

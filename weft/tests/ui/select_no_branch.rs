@@ -1,0 +1,5 @@
+async fn f() {
+    weft::select! {}
+}
+
+fn main() {}

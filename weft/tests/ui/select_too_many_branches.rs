@@ -1,0 +1,71 @@
+async fn f() {
+    weft::select! {
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+        _ = async {} => {}
+    }
+}
+
+fn main() {}
