@@ -18,14 +18,19 @@
 //! 3. Task outputs come back through each runtime's own join handle; a join
 //!    error (a panic in a benchmark task) panics the benchmark.
 
+pub mod api;
+mod smol_api;
 mod smol_rt;
+mod tokio_api;
 mod tokio_rt;
+mod weft_api;
 mod weft_rt;
 
 pub use smol_rt::{SmolLocal, SmolMt};
 pub use tokio_rt::{TokioCt, TokioMt};
 pub use weft_rt::{WeftCt, WeftMt};
 
+use api::Lib;
 use std::future::Future;
 
 /// Worker threads of every multi-thread flavor.
@@ -42,6 +47,9 @@ pub trait Rt: Sized + 'static {
 
     /// True for the flavors that run tasks on [`WORKERS`] threads.
     const MULTI_THREAD: bool;
+
+    /// The runtime's channels, locks, timers and `JoinSet` (see [`api`]).
+    type Lib: Lib;
 
     /// The join handle of a spawned task, resolving to the task's output.
     type Join<T: Send + 'static>: Future<Output = T> + Send + 'static;

@@ -64,6 +64,7 @@ impl Drop for SmolMt {
 impl Rt for SmolMt {
     const NAME: &'static str = "smol-mt";
     const MULTI_THREAD: bool = true;
+    type Lib = super::api::SmolLib;
     type Join<T: Send + 'static> = Task<T>;
 
     fn new() -> Result<Self, String> {
@@ -141,6 +142,7 @@ pub struct SmolLocal {
 impl Rt for SmolLocal {
     const NAME: &'static str = "smol-local";
     const MULTI_THREAD: bool = false;
+    type Lib = super::api::SmolLib;
     type Join<T: Send + 'static> = Task<T>;
 
     fn new() -> Result<Self, String> {

@@ -31,6 +31,7 @@ pub struct TokioMt(tokio::runtime::Runtime);
 impl Rt for TokioCt {
     const NAME: &'static str = "tokio-ct";
     const MULTI_THREAD: bool = false;
+    type Lib = super::api::TokioLib;
     type Join<T: Send + 'static> = TokioJoin<T>;
 
     fn new() -> Result<Self, String> {
@@ -77,6 +78,7 @@ impl Rt for TokioCt {
 impl Rt for TokioMt {
     const NAME: &'static str = "tokio-mt";
     const MULTI_THREAD: bool = true;
+    type Lib = super::api::TokioLib;
     type Join<T: Send + 'static> = TokioJoin<T>;
 
     fn new() -> Result<Self, String> {

@@ -31,6 +31,7 @@ pub struct WeftMt(weft::runtime::Runtime);
 impl Rt for WeftCt {
     const NAME: &'static str = "weft-ct";
     const MULTI_THREAD: bool = false;
+    type Lib = super::api::WeftLib;
     type Join<T: Send + 'static> = WeftJoin<T>;
 
     fn new() -> Result<Self, String> {
@@ -77,6 +78,7 @@ impl Rt for WeftCt {
 impl Rt for WeftMt {
     const NAME: &'static str = "weft-mt";
     const MULTI_THREAD: bool = true;
+    type Lib = super::api::WeftLib;
     type Join<T: Send + 'static> = WeftJoin<T>;
 
     fn new() -> Result<Self, String> {

@@ -8,12 +8,21 @@
 //! runtime before it exists) or that a benchmark does not apply to is skipped
 //! with a note on stderr, and its cell in the report stays empty.
 
+mod joinset;
 mod scheduler;
+mod sync;
+mod time;
 
+pub use joinset::JoinSetSpawnJoin;
 pub use scheduler::{
     BlockOnReady, ChainedSpawn, SpawnBlocking, SpawnManyLocal, SpawnManyRemoteBusy,
     SpawnManyRemoteIdle, YieldMany,
 };
+pub use sync::{
+    MpscBoundedContended, MpscUncontended, MpscUnboundedContended, MutexContended,
+    MutexUncontended, PingPong, SemaphoreContended, SemaphoreUncontended,
+};
+pub use time::{TimerCreateCancel, TimerManySleeps};
 
 use crate::runtime::{Rt, SmolLocal, SmolMt, TokioCt, TokioMt, WeftCt, WeftMt};
 use criterion::measurement::WallTime;
@@ -110,6 +119,17 @@ pub const ORDER: &[&str] = &[
     ChainedSpawn::NAME,
     BlockOnReady::NAME,
     SpawnBlocking::NAME,
+    PingPong::NAME,
+    MpscBoundedContended::NAME,
+    MpscUnboundedContended::NAME,
+    MpscUncontended::NAME,
+    MutexContended::NAME,
+    MutexUncontended::NAME,
+    SemaphoreContended::NAME,
+    SemaphoreUncontended::NAME,
+    TimerManySleeps::NAME,
+    TimerCreateCancel::NAME,
+    JoinSetSpawnJoin::NAME,
 ];
 
 /// Every benchmark of the suite, in report row order.
@@ -121,6 +141,17 @@ pub fn all(c: &mut Criterion) {
     run::<ChainedSpawn>(c);
     run::<BlockOnReady>(c);
     run::<SpawnBlocking>(c);
+    run::<PingPong>(c);
+    run::<MpscBoundedContended>(c);
+    run::<MpscUnboundedContended>(c);
+    run::<MpscUncontended>(c);
+    run::<MutexContended>(c);
+    run::<MutexUncontended>(c);
+    run::<SemaphoreContended>(c);
+    run::<SemaphoreUncontended>(c);
+    run::<TimerManySleeps>(c);
+    run::<TimerCreateCancel>(c);
+    run::<JoinSetSpawnJoin>(c);
 }
 
 /// Criterion settings that keep the whole suite within a few minutes on 2
