@@ -71,6 +71,9 @@ pub struct Table {
     pub cells: BTreeMap<(String, String), f64>,
 }
 
+/// A flavor's median and name: the fastest of a side, if any ran.
+pub type Winner = Option<(f64, String)>;
+
 /// The ratios of one benchmark; below 1.0 weft is faster.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Ratios {
@@ -116,7 +119,7 @@ impl Table {
             .copied()
     }
 
-    fn best_of(&self, benchmark: &str, flavors: &[&str]) -> Option<(f64, String)> {
+    fn best_of(&self, benchmark: &str, flavors: &[&str]) -> Winner {
         flavors
             .iter()
             .filter_map(|f| self.get(benchmark, f).map(|t| (t, f.to_string())))
@@ -124,7 +127,7 @@ impl Table {
     }
 
     /// The fastest weft flavor and the fastest peer flavor of `benchmark`.
-    pub fn winners(&self, benchmark: &str) -> (Option<(f64, String)>, Option<(f64, String)>) {
+    pub fn winners(&self, benchmark: &str) -> (Winner, Winner) {
         (
             self.best_of(benchmark, &["weft-mt", "weft-ct"]),
             self.best_of(
@@ -297,7 +300,7 @@ pub fn render(table: &Table, memory: &[TaskMemory], info: &RunInfo) -> String {
         let r = table.ratios(row);
         all.push(r);
         let (weft, peer) = table.winners(row);
-        let name = |x: Option<(f64, String)>| x.map(|x| x.1).unwrap_or_else(|| "–".into());
+        let name = |x: Winner| x.map(|x| x.1).unwrap_or_else(|| "–".into());
         let _ = writeln!(
             w,
             "| {row} | {} | {} | {} | {} | {} |",

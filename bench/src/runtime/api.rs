@@ -65,7 +65,8 @@ pub trait MpscApi {
     /// Sends, waiting for capacity.
     fn send<T: Send + 'static>(tx: &Self::Tx<T>, value: T) -> impl Future<Output = ()> + Send + '_;
     /// Receives; `None` once every sender is gone and the channel is empty.
-    fn recv<T: Send + 'static>(rx: &mut Self::Rx<T>) -> impl Future<Output = Option<T>> + Send + '_;
+    fn recv<T: Send + 'static>(rx: &mut Self::Rx<T>)
+        -> impl Future<Output = Option<T>> + Send + '_;
     /// An unbounded channel.
     fn unbounded<T: Send + 'static>() -> (Self::UnboundedTx<T>, Self::UnboundedRx<T>);
     /// Sends without waiting.
@@ -99,7 +100,10 @@ pub trait SemaphoreApi {
     /// A semaphore with `permits` permits.
     fn semaphore(permits: usize) -> Self::Semaphore;
     /// Acquires one permit, runs `f` holding it, releases it.
-    fn with_permit<'a, F>(s: &'a Self::Semaphore, f: F) -> impl Future<Output = F::Output> + Send + 'a
+    fn with_permit<'a, F>(
+        s: &'a Self::Semaphore,
+        f: F,
+    ) -> impl Future<Output = F::Output> + Send + 'a
     where
         F: Future + Send + 'a,
         F::Output: Send;

@@ -3,6 +3,9 @@
 //! smol has no oneshot type; a `bounded(1)` `async-channel` is what smol code
 //! uses instead. It has no `JoinSet` either, so that benchmark skips smol.
 
+// The signatures spell out the `Send` futures the traits promise.
+#![allow(clippy::manual_async_fn)]
+
 use super::api::{
     JoinSetApi, MpscApi, MutexApi, OneshotApi, SemaphoreApi, SmolLib, TimeApi, Unavailable,
 };
@@ -41,7 +44,9 @@ impl MpscApi for SmolLib {
         async move { tx.send(value).await.expect("mpsc receiver dropped") }
     }
 
-    fn recv<T: Send + 'static>(rx: &mut Self::Rx<T>) -> impl Future<Output = Option<T>> + Send + '_ {
+    fn recv<T: Send + 'static>(
+        rx: &mut Self::Rx<T>,
+    ) -> impl Future<Output = Option<T>> + Send + '_ {
         async move { rx.recv().await.ok() }
     }
 
@@ -83,7 +88,10 @@ impl SemaphoreApi for SmolLib {
         async_lock::Semaphore::new(permits)
     }
 
-    fn with_permit<'a, F>(s: &'a Self::Semaphore, f: F) -> impl Future<Output = F::Output> + Send + 'a
+    fn with_permit<'a, F>(
+        s: &'a Self::Semaphore,
+        f: F,
+    ) -> impl Future<Output = F::Output> + Send + 'a
     where
         F: Future + Send + 'a,
         F::Output: Send,

@@ -1,5 +1,8 @@
 //! [`TokioLib`]: Tokio's `sync`, `time` and `JoinSet` behind the api traits.
 
+// The signatures spell out the `Send` futures the traits promise.
+#![allow(clippy::manual_async_fn)]
+
 use super::api::{JoinSetApi, MpscApi, MutexApi, OneshotApi, SemaphoreApi, TimeApi, TokioLib};
 use std::future::Future;
 use std::time::Duration;
@@ -42,7 +45,9 @@ impl MpscApi for TokioLib {
         }
     }
 
-    fn recv<T: Send + 'static>(rx: &mut Self::Rx<T>) -> impl Future<Output = Option<T>> + Send + '_ {
+    fn recv<T: Send + 'static>(
+        rx: &mut Self::Rx<T>,
+    ) -> impl Future<Output = Option<T>> + Send + '_ {
         rx.recv()
     }
 
@@ -86,7 +91,10 @@ impl SemaphoreApi for TokioLib {
         Semaphore::new(permits)
     }
 
-    fn with_permit<'a, F>(s: &'a Self::Semaphore, f: F) -> impl Future<Output = F::Output> + Send + 'a
+    fn with_permit<'a, F>(
+        s: &'a Self::Semaphore,
+        f: F,
+    ) -> impl Future<Output = F::Output> + Send + 'a
     where
         F: Future + Send + 'a,
         F::Output: Send,

@@ -5,6 +5,9 @@
 //! one otherwise (its `MISSING` reason lands in the report, and its methods
 //! are never called because the suite skips the flavor).
 
+// The signatures spell out the `Send` futures the traits promise.
+#![allow(clippy::manual_async_fn)]
+// Which imports are used depends on which primitives weft has.
 #![allow(unused_imports)]
 
 use super::api::{
@@ -71,7 +74,9 @@ impl MpscApi for WeftLib {
         }
     }
 
-    fn recv<T: Send + 'static>(rx: &mut Self::Rx<T>) -> impl Future<Output = Option<T>> + Send + '_ {
+    fn recv<T: Send + 'static>(
+        rx: &mut Self::Rx<T>,
+    ) -> impl Future<Output = Option<T>> + Send + '_ {
         rx.recv()
     }
 
@@ -170,7 +175,10 @@ impl SemaphoreApi for WeftLib {
         weft::sync::Semaphore::new(permits)
     }
 
-    fn with_permit<'a, F>(s: &'a Self::Semaphore, f: F) -> impl Future<Output = F::Output> + Send + 'a
+    fn with_permit<'a, F>(
+        s: &'a Self::Semaphore,
+        f: F,
+    ) -> impl Future<Output = F::Output> + Send + 'a
     where
         F: Future + Send + 'a,
         F::Output: Send,
@@ -191,7 +199,10 @@ impl SemaphoreApi for WeftLib {
         unreachable!()
     }
 
-    fn with_permit<'a, F>(_: &'a Self::Semaphore, _: F) -> impl Future<Output = F::Output> + Send + 'a
+    fn with_permit<'a, F>(
+        _: &'a Self::Semaphore,
+        _: F,
+    ) -> impl Future<Output = F::Output> + Send + 'a
     where
         F: Future + Send + 'a,
         F::Output: Send,

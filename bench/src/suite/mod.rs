@@ -19,7 +19,7 @@ pub use scheduler::{
     SpawnManyRemoteIdle, YieldMany,
 };
 pub use sync::{
-    MpscBoundedContended, MpscUncontended, MpscUnboundedContended, MutexContended,
+    MpscBoundedContended, MpscUnboundedContended, MpscUncontended, MutexContended,
     MutexUncontended, PingPong, SemaphoreContended, SemaphoreUncontended,
 };
 pub use time::{TimerCreateCancel, TimerManySleeps};

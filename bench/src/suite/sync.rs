@@ -267,8 +267,7 @@ impl Benchmark for SemaphoreContended {
                             let s = s.clone();
                             R::spawn(async move {
                                 for _ in 0..PER_PRODUCER {
-                                    <R::Lib as SemaphoreApi>::with_permit(&s, R::yield_now())
-                                        .await;
+                                    <R::Lib as SemaphoreApi>::with_permit(&s, R::yield_now()).await;
                                 }
                             })
                         })
