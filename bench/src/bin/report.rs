@@ -155,6 +155,25 @@ fn skipped_lines(skipped: &[suite::Skipped], rows: usize) -> Vec<String> {
         .collect()
 }
 
+/// Ends the process if one cell runs far longer than criterion's budget for
+/// it (a runtime that lost a wake-up hangs instead of failing), naming the
+/// cell, so a report run never hangs silently.
+fn watchdog(measurement: Duration) {
+    let limit = Duration::from_secs(60).max(measurement * 30);
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(1));
+        if let Some((cell, running)) = suite::current() {
+            if running > limit {
+                eprintln!(
+                    "error: {cell} has run for {running:?} (limit {limit:?}): it hangs; \
+                     rerun without it (--filter) and report the hang"
+                );
+                std::process::exit(2);
+            }
+        }
+    });
+}
+
 fn main() {
     let o = parse_args();
     let criterion_dir = target_dir().join("weft-report").join("criterion");
@@ -166,6 +185,7 @@ fn main() {
         std::fs::create_dir_all(&criterion_dir).expect("create criterion dir");
         // Criterion reads its output directory from here, once.
         std::env::set_var("CRITERION_HOME", &criterion_dir);
+        watchdog(o.measurement);
         let mut c = suite::quick_criterion(o.measurement);
         if let Some(filter) = &o.filter {
             c = c.with_filter(filter.clone());

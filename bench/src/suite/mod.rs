@@ -28,7 +28,7 @@ use crate::runtime::{Rt, SmolLocal, SmolMt, TokioCt, TokioMt, WeftCt, WeftMt};
 use criterion::measurement::WallTime;
 use criterion::{Bencher, BenchmarkGroup, Criterion};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One benchmark, generic over the runtime under test.
 pub trait Benchmark {
@@ -94,13 +94,27 @@ fn skip(benchmark: &'static str, flavor: &'static str, reason: String) {
     });
 }
 
+/// The cell being measured and when it started, for a watchdog.
+static CURRENT: Mutex<Option<(String, Instant)>> = Mutex::new(None);
+
+/// The cell being measured (`benchmark/flavor`) and for how long, if any.
+pub fn current() -> Option<(String, Duration)> {
+    CURRENT
+        .lock()
+        .unwrap()
+        .as_ref()
+        .map(|(cell, since)| (cell.clone(), since.elapsed()))
+}
+
 fn run_flavor<B: Benchmark, R: Rt>(group: &mut BenchmarkGroup<'_, WallTime>) {
     if let Err(why) = B::applies::<R>() {
         return skip(B::NAME, R::NAME, why);
     }
     match R::new() {
         Ok(rt) => {
+            *CURRENT.lock().unwrap() = Some((format!("{}/{}", B::NAME, R::NAME), Instant::now()));
             group.bench_function(R::NAME, |b| B::bench(&rt, b));
+            *CURRENT.lock().unwrap() = None;
         }
         Err(why) => skip(
             B::NAME,
