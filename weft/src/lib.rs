@@ -30,3 +30,4 @@ pub use task::spawn;
 pub mod sync;
 #[cfg(feature = "time")]
 pub mod time;
+pub(crate) mod util;

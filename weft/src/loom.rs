@@ -54,6 +54,16 @@ pub(crate) mod sync {
         }
     }
 
+    impl<T> Mutex<T> {
+        /// `new` in a `const` context (std only: loom's mutex is not const).
+        #[cfg(not(loom))]
+        pub(crate) const fn const_new(value: T) -> Mutex<T> {
+            Mutex {
+                inner: std::sync::Mutex::new(value),
+            }
+        }
+    }
+
     impl<T: ?Sized> Mutex<T> {
         pub(crate) fn lock(&self) -> MutexGuard<'_, T> {
             match self.inner.lock() {
@@ -69,6 +79,39 @@ pub(crate) mod sync {
                 Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
                 Err(_) => None,
             }
+        }
+    }
+
+    /// A reader-writer lock that ignores poisoning, like [`Mutex`].
+    #[derive(Debug, Default)]
+    pub(crate) struct RwLock<T> {
+        #[cfg(loom)]
+        inner: loom::sync::RwLock<T>,
+        #[cfg(not(loom))]
+        inner: std::sync::RwLock<T>,
+    }
+
+    #[cfg(loom)]
+    pub(crate) use loom::sync::{RwLockReadGuard, RwLockWriteGuard};
+    #[cfg(not(loom))]
+    pub(crate) use std::sync::{RwLockReadGuard, RwLockWriteGuard};
+
+    impl<T> RwLock<T> {
+        pub(crate) fn new(value: T) -> RwLock<T> {
+            RwLock {
+                #[cfg(loom)]
+                inner: loom::sync::RwLock::new(value),
+                #[cfg(not(loom))]
+                inner: std::sync::RwLock::new(value),
+            }
+        }
+
+        pub(crate) fn read(&self) -> RwLockReadGuard<'_, T> {
+            self.inner.read().unwrap_or_else(|p| p.into_inner())
+        }
+
+        pub(crate) fn write(&self) -> RwLockWriteGuard<'_, T> {
+            self.inner.write().unwrap_or_else(|p| p.into_inner())
         }
     }
 

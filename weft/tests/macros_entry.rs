@@ -106,11 +106,14 @@ fn main_returning_result() {
     assert_eq!(fallible(true), Err("failed".to_string()));
 }
 
-// Compiles with the multi-thread flavor; run once that scheduler exists.
-#[allow(dead_code)]
-#[weft::main(flavor = "multi_thread", worker_threads = 2)]
-async fn multi_thread_main() -> u8 {
-    5
+#[weft::main(worker_threads = 2)]
+async fn multi_thread_main() -> RuntimeFlavor {
+    Handle::current().runtime_flavor()
+}
+
+#[test]
+fn main_defaults_to_multi_thread() {
+    assert_eq!(multi_thread_main(), RuntimeFlavor::MultiThread);
 }
 
 #[allow(dead_code)]
@@ -125,6 +128,12 @@ async fn multi_thread_test() {
         Handle::current().runtime_flavor(),
         RuntimeFlavor::MultiThread
     );
+}
+
+#[weft::test(flavor = "multi_thread", worker_threads = 2)]
+async fn worker_threads_reach_the_builder() {
+    assert_eq!(Handle::current().metrics().num_workers(), 2);
+    assert_eq!(weft::spawn(async { 6 }).await.unwrap(), 6);
 }
 
 #[test]

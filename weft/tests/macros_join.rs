@@ -273,3 +273,49 @@ fn future_size_matches_tokio() {
     };
     assert_eq!(size_of_val(&fut), 40);
 }
+
+/// `join!` over weft's own primitives, whose coop budget drives the rotation.
+#[cfg(feature = "sync")]
+mod with_weft_primitives {
+    use std::sync::Arc;
+    use weft::sync::{oneshot, Semaphore};
+
+    async fn greedy(permits: Arc<Semaphore>) -> usize {
+        let mut rounds = 0;
+        for _ in 0..5 {
+            for _ in 0..128 {
+                let _permit = permits.clone().acquire_owned().await.unwrap();
+            }
+            rounds += 1;
+        }
+        rounds
+    }
+
+    async fn modest(permits: Arc<Semaphore>) -> usize {
+        let mut runs = 0;
+        for _ in 0..5 {
+            let _permit = permits.clone().acquire_owned().await.unwrap();
+            runs += 1;
+        }
+        runs
+    }
+
+    #[weft::test]
+    async fn semaphore_users_take_turns() {
+        let permits = Arc::new(Semaphore::new(1));
+        let (a, b) = weft::join!(greedy(permits.clone()), modest(permits));
+        assert_eq!((a, b), (5, 5));
+    }
+
+    #[weft::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn outputs_arrive_from_other_tasks() {
+        let (tx1, rx1) = oneshot::channel();
+        let (tx2, rx2) = oneshot::channel();
+        weft::spawn(async move { tx2.send("b").unwrap() });
+        weft::spawn(async move { tx1.send(1u8).unwrap() });
+        let (a, b) = weft::join!(rx1, rx2);
+        assert_eq!((a.unwrap(), b.unwrap()), (1, "b"));
+        let both = weft::try_join!(async { Ok::<_, ()>(1) }, async { Ok(2) });
+        assert_eq!(both, Ok((1, 2)));
+    }
+}

@@ -168,7 +168,9 @@ fn mismatched_pattern_disables_the_branch() {
 
 #[test]
 fn false_precondition_never_polls_the_branch() {
-    let f = poll_fn(|_| -> Poll<()> { panic!("a disabled branch was polled") });
+    // No type annotation: as with Tokio, the unconstrained output type falls
+    // back to `()`.
+    let f = poll_fn(|_| panic!("a disabled branch was polled"));
     let (tx, rx) = oneshot::channel();
     let mut task = mock_task::spawn(async {
         weft::select! {
@@ -481,4 +483,73 @@ fn future_size_matches_tokio() {
         weft::select! { _ = ready1 => {}, _ = ready2 => {}, _ = ready3 => {} }
     };
     assert_eq!(size_of_val(&fut), 48);
+}
+
+/// `select!` over weft's own channels and timers.
+#[cfg(all(feature = "sync", feature = "time", feature = "test-util"))]
+mod with_weft_primitives {
+    use std::time::Duration;
+    use weft::sync::{mpsc, oneshot};
+    use weft::time::{sleep, Instant};
+
+    #[weft::test(start_paused = true)]
+    async fn timeout_branch_wins_over_a_silent_channel() {
+        let (_tx, rx) = oneshot::channel::<u8>();
+        let start = Instant::now();
+        let v = weft::select! {
+            v = rx => v.unwrap(),
+            _ = sleep(Duration::from_secs(5)) => 0,
+        };
+        assert_eq!(v, 0);
+        assert!(start.elapsed() >= Duration::from_secs(5));
+    }
+
+    #[weft::test(start_paused = true)]
+    async fn false_precondition_skips_the_timer() {
+        weft::select! {
+            _ = sleep(Duration::from_millis(10)), if false => panic!("precondition ignored"),
+            _ = async { 1u32 } => {}
+        }
+        weft::select! {
+            biased;
+            _ = sleep(Duration::from_millis(10)), if false => panic!("precondition ignored"),
+            _ = async { 1u32 } => {}
+        }
+    }
+
+    #[weft::test]
+    async fn loop_over_weft_channels() {
+        let (tx1, mut rx1) = mpsc::unbounded_channel::<i32>();
+        let (tx2, mut rx2) = mpsc::channel::<i32>(1);
+        weft::spawn(async move {
+            tx2.send(1).await.unwrap();
+            tx1.send(2).unwrap();
+            tx2.send(3).await.unwrap();
+        });
+        let mut msgs = vec![];
+        loop {
+            weft::select! {
+                Some(x) = rx1.recv() => msgs.push(x),
+                Some(y) = rx2.recv() => msgs.push(y),
+                else => break,
+            }
+        }
+        msgs.sort_unstable();
+        assert_eq!(msgs, [1, 2, 3]);
+    }
+
+    #[weft::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn wakes_from_another_worker() {
+        let (tx, rx) = oneshot::channel();
+        let (_keep, never) = oneshot::channel::<()>();
+        weft::spawn(async move {
+            weft::task::yield_now().await;
+            tx.send(7u8).unwrap();
+        });
+        let v = weft::select! {
+            v = rx => v.unwrap(),
+            _ = never => unreachable!(),
+        };
+        assert_eq!(v, 7);
+    }
 }

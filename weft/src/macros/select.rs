@@ -152,37 +152,43 @@ macro_rules! select {
                         // A branch whose output type is uninhabited makes the
                         // rest of its block unreachable, by the caller's types.
                         #[allow(unreachable_code)]
-                        {
+                        'branch: {
                             let index: u32 = $($index)*;
                             let bit: __weft_select::Mask = 1 << index;
-                            if (index >= start) == first_pass && disabled & bit == 0 {
-                                let ( $($before,)* fut, .. ) = &mut *futures;
-                                // SAFETY: `fut` is a field of the tuple above, a
-                                // local of the enclosing async block (pinned with
-                                // it) that is shadowed and never moved; it is
-                                // dropped in place.
-                                let fut = unsafe { $crate::macros::support::Pin::new_unchecked(fut) };
-                                match $crate::macros::support::Future::poll(fut, cx) {
-                                    $crate::macros::support::Poll::Ready(out) => {
-                                        // Completed: never poll it again.
-                                        disabled |= bit;
-                                        #[allow(unused_variables, unused_mut)]
-                                        match &out {
-                                            $crate::macros::support::select_priv_clean_pattern!($bind) => {
-                                                return $crate::macros::support::Poll::Ready(
-                                                    $crate::macros::support::select_priv_variant!(
-                                                        { __weft_select::Out } ( $($before)* ) (out)
-                                                    )
-                                                );
-                                            }
-                                            // Unreachable for an irrefutable pattern.
-                                            #[allow(unreachable_patterns)]
-                                            _ => {}
-                                        }
-                                    }
-                                    $crate::macros::support::Poll::Pending => any_pending = true,
-                                }
+                            if (index >= start) != first_pass || disabled & bit != 0 {
+                                break 'branch;
                             }
+                            let ( $($before,)* fut, .. ) = &mut *futures;
+                            // SAFETY: `fut` is a field of the tuple above, a
+                            // local of the enclosing async block (pinned with
+                            // it) that is shadowed and never moved; it is
+                            // dropped in place.
+                            let fut = unsafe { $crate::macros::support::Pin::new_unchecked(fut) };
+                            // The diverging `Pending` arm matters for type
+                            // inference, as in Tokio: an output type nothing else
+                            // constrains (`poll_fn(|_| panic!())`) falls back to
+                            // `()` instead of being an error.
+                            let out = match $crate::macros::support::Future::poll(fut, cx) {
+                                $crate::macros::support::Poll::Ready(out) => out,
+                                $crate::macros::support::Poll::Pending => {
+                                    any_pending = true;
+                                    break 'branch;
+                                }
+                            };
+                            // Completed: never poll it again.
+                            disabled |= bit;
+                            #[allow(unused_variables, unused_mut)]
+                            match &out {
+                                $crate::macros::support::select_priv_clean_pattern!($bind) => {}
+                                // Unreachable for an irrefutable pattern.
+                                #[allow(unreachable_patterns)]
+                                _ => break 'branch,
+                            }
+                            return $crate::macros::support::Poll::Ready(
+                                $crate::macros::support::select_priv_variant!(
+                                    { __weft_select::Out } ( $($before)* ) (out)
+                                )
+                            );
                         }
                     )+
                 }

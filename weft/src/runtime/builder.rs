@@ -445,6 +445,7 @@ impl Builder {
             before_stop: self.before_stop.clone(),
             thread_cap: self.max_blocking_threads + worker_threads,
             keep_alive: self.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
+            scheduler_threads: worker_threads,
         })
     }
 

@@ -154,6 +154,11 @@ impl Driver {
 impl Handle {
     /// Wakes the thread parked in the driver (or makes its next park return).
     pub(crate) fn unpark(&self) {
+        // A paused clock must not auto-advance across a park that was woken.
+        #[cfg(feature = "test-util")]
+        if let Some(time) = &self.time {
+            time.note_unpark();
+        }
         self.unpark.unpark();
     }
 }

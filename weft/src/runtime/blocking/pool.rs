@@ -44,6 +44,8 @@ pub(crate) struct Config {
     pub(crate) before_stop: Option<Callback>,
     pub(crate) thread_cap: usize,
     pub(crate) keep_alive: Duration,
+    /// Pool threads that are the runtime's workers (not counted as blocking threads).
+    pub(crate) scheduler_threads: usize,
 }
 
 struct Inner {
@@ -254,8 +256,12 @@ impl Spawner {
         })
     }
 
+    /// Threads running blocking work (the runtime's workers excluded).
     pub(crate) fn num_threads(&self) -> usize {
-        self.inner.num_threads.load(Ordering::Relaxed)
+        self.inner
+            .num_threads
+            .load(Ordering::Relaxed)
+            .saturating_sub(self.inner.config.scheduler_threads)
     }
 
     pub(crate) fn num_idle_threads(&self) -> usize {

@@ -1,52 +1,162 @@
 //! The timer driver: a hierarchical timing wheel driven from the park path.
 //!
-//! (Placeholder with the interface `runtime::driver` uses; the wheel lands with
-//! the time issue.)
+//! ```text
+//!  Sleep (pinned, owns a TimerEntry) ──register/cancel──▶ Handle: shards of Wheel
+//!                                                             ▲
+//!  scheduler ──park──▶ Driver: next deadline ─▶ IoStack::park_timeout ─▶ fire due
+//! ```
+//!
+//! - `wheel.rs`, `level.rs`: the wheel (6 levels x 64 slots, 1 ms ticks).
+//! - `entry.rs`: the intrusive entry inside each `Sleep` and its state word.
+//! - `handle.rs`: registration from any thread, and when to wake the driver.
+//! - `source.rs`: instants to ticks (deadlines round up: never early).
+//! - `clock.rs`: the clock, pausable with `test-util`.
+//!
+//! # Parking
+//!
+//! 1. The driver publishes that it is about to sleep and takes the earliest
+//!    tick any shard needs processing at (`Handle::begin_park`).
+//! 2. It sleeps in the layer below until the start of that tick, computed
+//!    from the clock with nanosecond precision: since deadlines round up to a
+//!    whole tick, waking at the tick's start never fires a timer early, and
+//!    it does not add the extra millisecond that waiting a whole number of
+//!    milliseconds from a rounded-down "now" would.
+//! 3. With a paused clock that may auto-advance, it does not sleep: it polls
+//!    the layer below with a zero timeout and, if nothing unparked it
+//!    meanwhile, moves the clock to that instant.
+//! 4. It reads the clock once and fires every entry due by then.
+
+mod clock;
+mod entry;
+mod handle;
+mod level;
+mod source;
+mod wheel;
+
+#[cfg(feature = "test-util")]
+pub(crate) use clock::any_clock_paused;
+pub(crate) use clock::Clock;
+pub(crate) use entry::TimerEntry;
+pub(crate) use handle::Handle;
+pub(crate) use source::TimeSource;
 
 use crate::runtime::driver::{self, IoStack};
 use std::time::Duration;
 
-/// The runtime's clock; pausable under test-util.
-#[derive(Debug, Clone)]
-pub(crate) struct Clock {}
+/// Panic message of a timer created on a runtime without `enable_time` (Tokio's).
+pub(crate) const TIMERS_DISABLED_ERROR: &str = "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime builder to enable timers.";
 
-impl Clock {
-    pub(crate) fn new(_enable_pausing: bool, _start_paused: bool) -> Clock {
-        Clock {}
-    }
-}
-
-/// The sleeping side of the timer: owns the wheel and the layer below.
+/// The sleeping side of the timer: owns the layer below. Only the thread
+/// holding it parks in it.
 #[derive(Debug)]
 pub(crate) struct Driver {
     park: IoStack,
 }
 
-/// Shared side of the timer, reached from `Sleep` through the runtime handle.
-#[derive(Debug)]
-pub(crate) struct Handle {}
-
 impl Driver {
-    pub(crate) fn new(park: IoStack, _clock: &Clock) -> (Driver, Handle) {
-        (Driver { park }, Handle {})
+    /// A driver with one wheel shard (what a current-thread runtime needs).
+    pub(crate) fn new(park: IoStack, clock: &Clock) -> (Driver, Handle) {
+        Driver::with_shards(park, clock, 1)
     }
 
-    pub(crate) fn park(&mut self, _rt: &driver::Handle) {
-        self.park.park();
+    /// A driver whose timers spread over `shards` wheels, each with its own
+    /// lock (a multi-thread runtime: one per worker).
+    pub(crate) fn with_shards(park: IoStack, clock: &Clock, shards: usize) -> (Driver, Handle) {
+        let source = TimeSource::new(clock.now());
+        (Driver { park }, Handle::new(source, shards))
     }
 
-    pub(crate) fn park_timeout(&mut self, _rt: &driver::Handle, duration: Duration) {
-        self.park.park_timeout(duration);
+    pub(crate) fn park(&mut self, rt: &driver::Handle) {
+        self.park_internal(rt, None);
     }
 
-    pub(crate) fn shutdown(&mut self, _rt: &driver::Handle) {
+    pub(crate) fn park_timeout(&mut self, rt: &driver::Handle, duration: Duration) {
+        self.park_internal(rt, Some(duration));
+    }
+
+    /// Fires every timer (their tasks panic with Tokio's message if they poll
+    /// them again) and shuts the layer below down.
+    pub(crate) fn shutdown(&mut self, rt: &driver::Handle) {
+        let handle = time_handle(rt);
+        if !handle.is_shutdown() {
+            handle.shutdown();
+        }
         self.park.shutdown();
     }
+
+    fn park_internal(&mut self, rt: &driver::Handle, limit: Option<Duration>) {
+        let handle = time_handle(rt);
+        let clock = &rt.clock;
+        if limit == Some(Duration::ZERO) {
+            // A poll of the drivers (event interval, yield): no sleep, so
+            // there is nothing to publish to registrars.
+            self.park.park_timeout(Duration::ZERO);
+        } else {
+            // Step 1.
+            let next = handle.begin_park();
+            let now = clock.now();
+            let source = handle.time_source();
+            let until_next = next.map(|tick| match source.tick_to_instant(tick) {
+                Some(at) => at.saturating_duration_since(now),
+                None => Duration::MAX,
+            });
+            let sleep = match (limit, until_next) {
+                (Some(limit), Some(until)) => Some(limit.min(until)),
+                (limit, until) => limit.or(until),
+            };
+            match sleep {
+                None => self.park.park(),
+                Some(Duration::ZERO) => {
+                    handle.end_park();
+                    self.park.park_timeout(Duration::ZERO);
+                }
+                Some(duration) => {
+                    let wake_tick = if Some(duration) == until_next {
+                        next.unwrap_or(u64::MAX)
+                    } else {
+                        now.checked_add(duration)
+                            .map_or(u64::MAX, |at| source.deadline_to_tick(at))
+                    };
+                    handle.set_parked_until(wake_tick);
+                    self.sleep_or_advance(handle, clock, duration);
+                }
+            }
+            handle.end_park();
+        }
+        // Step 4.
+        let now = handle.time_source().now_to_tick(clock.now());
+        handle.process(now);
+    }
+
+    /// Steps 2 and 3: sleeps `duration`, or jumps a paused clock by it.
+    fn sleep_or_advance(&mut self, handle: &Handle, clock: &Clock, duration: Duration) {
+        #[cfg(feature = "test-util")]
+        if clock.can_auto_advance() {
+            // Anything woken since the last park (or I/O that is ready) runs
+            // first, at the current instant; time moves on only once the
+            // runtime really is idle.
+            self.park.park_timeout(Duration::ZERO);
+            if !handle.take_did_wake() {
+                if let Err(msg) = clock.advance(duration) {
+                    panic!("{msg}");
+                }
+            }
+            return;
+        }
+        let _ = (handle, clock);
+        self.park.park_timeout(duration);
+    }
 }
 
-impl Clock {
-    /// Keeps a paused clock from auto-advancing (a blocking task is running).
-    pub(crate) fn inhibit_auto_advance(&self) {}
-
-    pub(crate) fn allow_auto_advance(&self) {}
+/// The timer of a runtime whose driver stack has one.
+fn time_handle(rt: &driver::Handle) -> &Handle {
+    rt.time
+        .as_ref()
+        .expect("the time driver runs only on runtimes with timers enabled")
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests;
+
+#[cfg(all(test, loom))]
+mod loom_tests;

@@ -1,0 +1,128 @@
+//! Timers, weft vs Tokio in one run: 10k concurrent short sleeps, 100k
+//! timers created and cancelled, an interval ticking 10k times on a paused
+//! clock. `cargo bench -p weft-bench --bench time`.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Waker};
+use std::time::Duration;
+
+fn weft_rt(paused: bool) -> weft::runtime::Runtime {
+    weft::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(paused)
+        .build()
+        .unwrap()
+}
+
+fn tokio_rt(paused: bool) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(paused)
+        .build()
+        .unwrap()
+}
+
+const SLEEPS: usize = 10_000;
+const TIMERS: usize = 100_000;
+const TICKS: usize = 10_000;
+
+fn concurrent_sleeps(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sleep_10k_concurrent_1ms");
+    g.sample_size(10);
+    let rt = weft_rt(false);
+    g.bench_function("weft", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let handles: Vec<_> = (0..SLEEPS)
+                    .map(|_| weft::spawn(weft::time::sleep(Duration::from_millis(1))))
+                    .collect();
+                for h in handles {
+                    h.await.unwrap();
+                }
+            })
+        })
+    });
+    let rt = tokio_rt(false);
+    g.bench_function("tokio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let handles: Vec<_> = (0..SLEEPS)
+                    .map(|_| tokio::spawn(tokio::time::sleep(Duration::from_millis(1))))
+                    .collect();
+                for h in handles {
+                    h.await.unwrap();
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+fn create_and_cancel(c: &mut Criterion) {
+    let mut g = c.benchmark_group("timer_create_cancel_100k");
+    g.sample_size(10);
+    let cx = &mut Context::from_waker(Waker::noop());
+    let rt = weft_rt(false);
+    g.bench_function("weft", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for i in 0..TIMERS {
+                    let d = Duration::from_millis(1 + (i % 5000) as u64);
+                    let mut s = pin!(weft::time::sleep(d));
+                    assert!(s.as_mut().poll(cx).is_pending());
+                }
+            })
+        })
+    });
+    let rt = tokio_rt(false);
+    g.bench_function("tokio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for i in 0..TIMERS {
+                    let d = Duration::from_millis(1 + (i % 5000) as u64);
+                    let mut s = pin!(tokio::time::sleep(d));
+                    assert!(s.as_mut().poll(cx).is_pending());
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+fn paused_interval(c: &mut Criterion) {
+    let mut g = c.benchmark_group("interval_10k_ticks_paused");
+    g.sample_size(10);
+    let rt = weft_rt(true);
+    g.bench_function("weft", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let mut i = weft::time::interval(Duration::from_millis(1));
+                for _ in 0..TICKS {
+                    i.tick().await;
+                }
+            })
+        })
+    });
+    let rt = tokio_rt(true);
+    g.bench_function("tokio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                let mut i = tokio::time::interval(Duration::from_millis(1));
+                for _ in 0..TICKS {
+                    i.tick().await;
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    concurrent_sleeps,
+    create_and_cancel,
+    paused_interval
+);
+criterion_main!(benches);
