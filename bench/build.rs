@@ -8,7 +8,8 @@
 
 use std::path::Path;
 
-/// (cfg name, file under weft/src, what to look for).
+/// (cfg name, file under weft/src, what to look for). A cfg listed more than
+/// once is set only when every one of its probes finds its item.
 const PROBES: &[(&str, &str, Probe)] = &[
     ("weft_oneshot", "sync/mod.rs", Probe::Module("oneshot")),
     ("weft_mpsc", "sync/mod.rs", Probe::Module("mpsc")),
@@ -16,6 +17,11 @@ const PROBES: &[(&str, &str, Probe)] = &[
     ("weft_semaphore", "sync/mod.rs", Probe::Export("Semaphore")),
     ("weft_time", "time/mod.rs", Probe::Export("sleep")),
     ("weft_joinset", "task/mod.rs", Probe::Export("JoinSet")),
+    // TCP needs both the sockets and the read/write extension traits.
+    ("weft_net", "lib.rs", Probe::Module("net")),
+    ("weft_net", "net/mod.rs", Probe::Export("TcpStream")),
+    ("weft_net", "io/mod.rs", Probe::Export("AsyncReadExt")),
+    ("weft_net", "io/mod.rs", Probe::Export("AsyncWriteExt")),
 ];
 
 #[derive(Clone, Copy)]
@@ -68,11 +74,19 @@ fn found(source: &str, probe: Probe) -> bool {
 
 fn main() {
     let weft_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../weft/src");
+    let mut cfgs: Vec<(&str, bool)> = Vec::new();
     for (cfg, file, probe) in PROBES {
-        println!("cargo::rustc-check-cfg=cfg({cfg})");
         let path = weft_src.join(file);
         println!("cargo::rerun-if-changed={}", path.display());
-        if std::fs::read_to_string(&path).is_ok_and(|s| found(&s, *probe)) {
+        let hit = std::fs::read_to_string(&path).is_ok_and(|s| found(&s, *probe));
+        match cfgs.iter_mut().find(|(name, _)| name == cfg) {
+            Some((_, all)) => *all &= hit,
+            None => cfgs.push((cfg, hit)),
+        }
+    }
+    for (cfg, all) in cfgs {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+        if all {
             println!("cargo::rustc-cfg={cfg}");
         }
     }

@@ -13,6 +13,7 @@
 //! `JoinSet`, so that benchmark is Tokio against weft only.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// Tokio's `sync`, `time` and `task::JoinSet`.
@@ -138,10 +139,42 @@ pub trait JoinSetApi {
     ) -> impl Future<Output = Option<T>> + Send + '_;
 }
 
-/// Everything a runtime's library provides.
-pub trait Lib: OneshotApi + MpscApi + MutexApi + SemaphoreApi + TimeApi + JoinSetApi {}
+/// TCP over loopback. Errors panic, except where a method says otherwise.
+pub trait NetApi {
+    /// `None` when available; otherwise why not.
+    const MISSING: Option<&'static str> = None;
+    /// `TcpListener`.
+    type Listener: Send + Sync + 'static;
+    /// `TcpStream`, with `TCP_NODELAY` set.
+    type Stream: Send + 'static;
+    /// A listener on 127.0.0.1 with a free port, and its address.
+    fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send;
+    /// The next connection.
+    fn accept(listener: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_;
+    /// Connects to `addr`.
+    fn connect(addr: SocketAddr) -> impl Future<Output = Self::Stream> + Send;
+    /// Writes all of `buf`.
+    fn write_all<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a [u8],
+    ) -> impl Future<Output = ()> + Send + 'a;
+    /// Fills `buf`; false if the peer closed (or the read failed) first.
+    fn read_exact<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = bool> + Send + 'a;
+}
 
-impl<L: OneshotApi + MpscApi + MutexApi + SemaphoreApi + TimeApi + JoinSetApi> Lib for L {}
+/// Everything a runtime's library provides.
+pub trait Lib:
+    OneshotApi + MpscApi + MutexApi + SemaphoreApi + TimeApi + JoinSetApi + NetApi
+{
+}
+
+impl<L> Lib for L where
+    L: OneshotApi + MpscApi + MutexApi + SemaphoreApi + TimeApi + JoinSetApi + NetApi
+{
+}
 
 impl Future for Unavailable {
     type Output = ();

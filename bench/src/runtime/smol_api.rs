@@ -7,10 +7,11 @@
 #![allow(clippy::manual_async_fn)]
 
 use super::api::{
-    JoinSetApi, MpscApi, MutexApi, OneshotApi, SemaphoreApi, SmolLib, TimeApi, Unavailable,
+    JoinSetApi, MpscApi, MutexApi, NetApi, OneshotApi, SemaphoreApi, SmolLib, TimeApi, Unavailable,
 };
 use async_channel::{Receiver, Sender};
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 impl OneshotApi for SmolLib {
@@ -131,5 +132,58 @@ impl JoinSetApi for SmolLib {
         _: &mut Self::JoinSet<T>,
     ) -> impl Future<Output = Option<T>> + Send + '_ {
         async { unreachable!("smol has no JoinSet") }
+    }
+}
+
+impl NetApi for SmolLib {
+    type Listener = async_net::TcpListener;
+    type Stream = async_net::TcpStream;
+
+    fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send {
+        async {
+            let listener = async_net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("local_addr");
+            (listener, addr)
+        }
+    }
+
+    fn accept(listener: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_ {
+        async move {
+            let (stream, _) = listener.accept().await.expect("accept");
+            stream.set_nodelay(true).expect("nodelay");
+            stream
+        }
+    }
+
+    fn connect(addr: SocketAddr) -> impl Future<Output = Self::Stream> + Send {
+        async move {
+            let stream = async_net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            stream
+        }
+    }
+
+    fn write_all<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a [u8],
+    ) -> impl Future<Output = ()> + Send + 'a {
+        async move {
+            futures_lite::AsyncWriteExt::write_all(stream, buf)
+                .await
+                .expect("write")
+        }
+    }
+
+    fn read_exact<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = bool> + Send + 'a {
+        async move {
+            futures_lite::AsyncReadExt::read_exact(stream, buf)
+                .await
+                .is_ok()
+        }
     }
 }

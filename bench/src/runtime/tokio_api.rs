@@ -3,8 +3,11 @@
 // The signatures spell out the `Send` futures the traits promise.
 #![allow(clippy::manual_async_fn)]
 
-use super::api::{JoinSetApi, MpscApi, MutexApi, OneshotApi, SemaphoreApi, TimeApi, TokioLib};
+use super::api::{
+    JoinSetApi, MpscApi, MutexApi, NetApi, OneshotApi, SemaphoreApi, TimeApi, TokioLib,
+};
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Mutex, Semaphore};
 
@@ -133,5 +136,58 @@ impl JoinSetApi for TokioLib {
         set: &mut Self::JoinSet<T>,
     ) -> impl Future<Output = Option<T>> + Send + '_ {
         async move { set.join_next().await.map(|r| r.expect("task failed")) }
+    }
+}
+
+impl NetApi for TokioLib {
+    type Listener = tokio::net::TcpListener;
+    type Stream = tokio::net::TcpStream;
+
+    fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send {
+        async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("local_addr");
+            (listener, addr)
+        }
+    }
+
+    fn accept(listener: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_ {
+        async move {
+            let (stream, _) = listener.accept().await.expect("accept");
+            stream.set_nodelay(true).expect("nodelay");
+            stream
+        }
+    }
+
+    fn connect(addr: SocketAddr) -> impl Future<Output = Self::Stream> + Send {
+        async move {
+            let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            stream
+        }
+    }
+
+    fn write_all<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a [u8],
+    ) -> impl Future<Output = ()> + Send + 'a {
+        async move {
+            tokio::io::AsyncWriteExt::write_all(stream, buf)
+                .await
+                .expect("write")
+        }
+    }
+
+    fn read_exact<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = bool> + Send + 'a {
+        async move {
+            tokio::io::AsyncReadExt::read_exact(stream, buf)
+                .await
+                .is_ok()
+        }
     }
 }

@@ -11,9 +11,10 @@
 #![allow(unused_imports)]
 
 use super::api::{
-    JoinSetApi, MpscApi, MutexApi, OneshotApi, SemaphoreApi, TimeApi, Unavailable, WeftLib,
+    JoinSetApi, MpscApi, MutexApi, NetApi, OneshotApi, SemaphoreApi, TimeApi, Unavailable, WeftLib,
 };
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 #[cfg(weft_oneshot)]
@@ -273,6 +274,91 @@ impl JoinSetApi for WeftLib {
     fn join_next<T: Send + 'static>(
         _: &mut Self::JoinSet<T>,
     ) -> impl Future<Output = Option<T>> + Send + '_ {
+        async { unreachable!() }
+    }
+}
+
+#[cfg(weft_net)]
+impl NetApi for WeftLib {
+    type Listener = weft::net::TcpListener;
+    type Stream = weft::net::TcpStream;
+
+    fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send {
+        async {
+            let listener = weft::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("local_addr");
+            (listener, addr)
+        }
+    }
+
+    fn accept(listener: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_ {
+        async move {
+            let (stream, _) = listener.accept().await.expect("accept");
+            stream.set_nodelay(true).expect("nodelay");
+            stream
+        }
+    }
+
+    fn connect(addr: SocketAddr) -> impl Future<Output = Self::Stream> + Send {
+        async move {
+            let stream = weft::net::TcpStream::connect(addr).await.expect("connect");
+            stream.set_nodelay(true).expect("nodelay");
+            stream
+        }
+    }
+
+    fn write_all<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a [u8],
+    ) -> impl Future<Output = ()> + Send + 'a {
+        async move {
+            weft::io::AsyncWriteExt::write_all(stream, buf)
+                .await
+                .expect("write")
+        }
+    }
+
+    fn read_exact<'a>(
+        stream: &'a mut Self::Stream,
+        buf: &'a mut [u8],
+    ) -> impl Future<Output = bool> + Send + 'a {
+        async move {
+            weft::io::AsyncReadExt::read_exact(stream, buf)
+                .await
+                .is_ok()
+        }
+    }
+}
+
+#[cfg(not(weft_net))]
+impl NetApi for WeftLib {
+    const MISSING: Option<&'static str> =
+        Some("weft has no `weft::net` + `weft::io` extension traits yet");
+    type Listener = Unavailable;
+    type Stream = Unavailable;
+
+    fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send {
+        async { unreachable!() }
+    }
+
+    fn accept(_: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_ {
+        async { unreachable!() }
+    }
+
+    fn connect(_: SocketAddr) -> impl Future<Output = Self::Stream> + Send {
+        async { unreachable!() }
+    }
+
+    fn write_all<'a>(_: &'a mut Self::Stream, _: &'a [u8]) -> impl Future<Output = ()> + Send + 'a {
+        async { unreachable!() }
+    }
+
+    fn read_exact<'a>(
+        _: &'a mut Self::Stream,
+        _: &'a mut [u8],
+    ) -> impl Future<Output = bool> + Send + 'a {
         async { unreachable!() }
     }
 }

@@ -9,11 +9,13 @@
 //! with a note on stderr, and its cell in the report stays empty.
 
 mod joinset;
+mod net;
 mod scheduler;
 mod sync;
 mod time;
 
 pub use joinset::JoinSetSpawnJoin;
+pub use net::{TcpBulk, TcpPingPong};
 pub use scheduler::{
     BlockOnReady, ChainedSpawn, SpawnBlocking, SpawnManyLocal, SpawnManyRemoteBusy,
     SpawnManyRemoteIdle, YieldMany,
@@ -144,6 +146,8 @@ pub const ORDER: &[&str] = &[
     TimerManySleeps::NAME,
     TimerCreateCancel::NAME,
     JoinSetSpawnJoin::NAME,
+    TcpPingPong::NAME,
+    TcpBulk::NAME,
 ];
 
 /// Every benchmark of the suite, in report row order.
@@ -166,6 +170,8 @@ pub fn all(c: &mut Criterion) {
     run::<TimerManySleeps>(c);
     run::<TimerCreateCancel>(c);
     run::<JoinSetSpawnJoin>(c);
+    run::<TcpPingPong>(c);
+    run::<TcpBulk>(c);
 }
 
 /// Criterion settings that keep the whole suite within a few minutes on 2
