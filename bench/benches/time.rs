@@ -1,6 +1,6 @@
-//! Timers, weft vs Tokio in one run: 10k concurrent short sleeps, 100k
-//! timers created and cancelled, an interval ticking 10k times on a paused
-//! clock. `cargo bench -p weft-bench --bench time`.
+//! Timers, weft vs Tokio in one run: 10k concurrent short sleeps, 1 ms
+//! sleeps in a row, 100k timers created and cancelled, an interval ticking
+//! 10k times on a paused clock. `cargo bench -p weft-bench --bench time`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::future::Future;
@@ -53,6 +53,34 @@ fn concurrent_sleeps(c: &mut Criterion) {
                     .collect();
                 for h in handles {
                     h.await.unwrap();
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+/// One task sleeping 1 ms ten times in a row: what a 1 ms sleep really
+/// costs (Tokio's takes about 2 ms: whole-millisecond rounding twice).
+fn sequential_sleeps(c: &mut Criterion) {
+    let mut g = c.benchmark_group("sleep_1ms_x10_sequential");
+    g.sample_size(10);
+    let rt = weft_rt(false);
+    g.bench_function("weft", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..10 {
+                    weft::time::sleep(Duration::from_millis(1)).await;
+                }
+            })
+        })
+    });
+    let rt = tokio_rt(false);
+    g.bench_function("tokio", |b| {
+        b.iter(|| {
+            rt.block_on(async {
+                for _ in 0..10 {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
             })
         })
@@ -122,6 +150,7 @@ fn paused_interval(c: &mut Criterion) {
 criterion_group!(
     benches,
     concurrent_sleeps,
+    sequential_sleeps,
     create_and_cancel,
     paused_interval
 );

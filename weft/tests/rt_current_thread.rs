@@ -380,3 +380,56 @@ fn block_on_from_two_threads_shares_the_runtime() {
     );
     assert_eq!(t.join().unwrap(), 1);
 }
+
+#[test]
+fn on_thread_park_hook_that_yields_does_not_hang() {
+    // The hook defers a wake (yield_now) of a waker that completes the
+    // block_on future: the scheduler must not go to sleep after the hook.
+    let notify = Arc::new(weft::sync::Notify::new());
+    let n = notify.clone();
+    let fired = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let f = fired.clone();
+    struct NotifyWaker(Arc<weft::sync::Notify>);
+    impl std::task::Wake for NotifyWaker {
+        fn wake(self: Arc<Self>) {
+            self.0.notify_one();
+        }
+    }
+    let waker = Waker::from(Arc::new(NotifyWaker(n)));
+    let rt = Builder::new_current_thread()
+        .enable_all()
+        .on_thread_park(move || {
+            if !f.swap(true, Ordering::SeqCst) {
+                let mut cx = Context::from_waker(&waker);
+                let mut fut = std::pin::pin!(weft::task::yield_now());
+                let _ = fut.as_mut().poll(&mut cx);
+            }
+        })
+        .build()
+        .unwrap();
+    rt.block_on(notify.notified());
+    assert!(fired.load(Ordering::SeqCst));
+}
+
+#[test]
+fn worker_metrics_count_parks_and_busy_time() {
+    let rt = new_rt();
+    let metrics = rt.metrics();
+    rt.block_on(async {
+        let (tx, rx) = std_mpsc::channel::<Waker>();
+        let t = std::thread::spawn(move || rx.recv().unwrap().wake());
+        let mut sent = Some(tx);
+        poll_fn(move |cx| match sent.take() {
+            Some(tx) => {
+                tx.send(cx.waker().clone()).unwrap();
+                Poll::Pending
+            }
+            None => Poll::Ready(()),
+        })
+        .await;
+        t.join().unwrap();
+    });
+    drop(rt);
+    assert_eq!(metrics.worker_park_unpark_count(0) % 2, 0);
+    assert!(metrics.worker_total_busy_duration(0) > std::time::Duration::ZERO);
+}

@@ -1,5 +1,10 @@
 //! `time::interval`, `interval_at` and `MissedTickBehavior` on a paused clock.
-#![cfg(all(feature = "rt", feature = "time", feature = "test-util"))]
+#![cfg(all(
+    feature = "rt",
+    feature = "time",
+    feature = "test-util",
+    feature = "macros"
+))]
 
 use std::future::{poll_fn, Future};
 use std::task::{Context, Poll, Waker};
@@ -97,69 +102,61 @@ fn skip_resumes_on_the_original_schedule() {
     assert_eq!(schedule(MissedTickBehavior::Skip), e);
 }
 
-#[test]
-fn first_tick_is_immediate_and_ticks_are_period_apart() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        let mut i = time::interval(ms(10));
-        assert_eq!(i.period(), ms(10));
-        assert_eq!(i.tick().await, start);
-        assert_eq!(i.tick().await, start + ms(10));
-        assert_eq!(i.tick().await, start + ms(20));
-        assert_eq!(Instant::now(), start + ms(20));
-    });
+#[weft::test(start_paused = true)]
+async fn first_tick_is_immediate_and_ticks_are_period_apart() {
+    let start = Instant::now();
+    let mut i = time::interval(ms(10));
+    assert_eq!(i.period(), ms(10));
+    assert_eq!(i.tick().await, start);
+    assert_eq!(i.tick().await, start + ms(10));
+    assert_eq!(i.tick().await, start + ms(20));
+    assert_eq!(Instant::now(), start + ms(20));
 }
 
-#[test]
-fn resets() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        let mut i = time::interval(ms(100));
+#[weft::test(start_paused = true)]
+async fn resets() {
+    let start = Instant::now();
+    let mut i = time::interval(ms(100));
+    i.tick().await;
+
+    time::advance(ms(50)).await;
+    i.reset();
+    assert_eq!(i.tick().await, start + ms(150));
+
+    i.reset_immediately();
+    assert_eq!(i.tick().await, start + ms(150));
+    assert_eq!(i.tick().await, start + ms(250));
+
+    i.reset_after(ms(30));
+    assert_eq!(i.tick().await, start + ms(280));
+
+    i.reset_at(start + ms(1000));
+    assert_eq!(i.tick().await, start + ms(1000));
+    assert_eq!(i.tick().await, start + ms(1100));
+}
+
+#[weft::test(start_paused = true)]
+async fn ten_thousand_ticks_on_a_paused_clock() {
+    let start = Instant::now();
+    let mut i = time::interval(ms(1));
+    for _ in 0..10_000 {
         i.tick().await;
-
-        time::advance(ms(50)).await;
-        i.reset();
-        assert_eq!(i.tick().await, start + ms(150));
-
-        i.reset_immediately();
-        assert_eq!(i.tick().await, start + ms(150));
-        assert_eq!(i.tick().await, start + ms(250));
-
-        i.reset_after(ms(30));
-        assert_eq!(i.tick().await, start + ms(280));
-
-        i.reset_at(start + ms(1000));
-        assert_eq!(i.tick().await, start + ms(1000));
-        assert_eq!(i.tick().await, start + ms(1100));
-    });
+    }
+    assert_eq!(start.elapsed(), ms(9_999));
 }
 
-#[test]
-fn ten_thousand_ticks_on_a_paused_clock() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        let mut i = time::interval(ms(1));
-        for _ in 0..10_000 {
-            i.tick().await;
-        }
-        assert_eq!(start.elapsed(), ms(9_999));
-    });
-}
-
-#[test]
-fn tick_is_cancel_safe() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        let mut i = time::interval(ms(10));
-        i.tick().await;
-        // Polled once and dropped: no tick is lost.
-        let mut tick = Box::pin(i.tick());
-        assert!(poll_fn(|cx| Poll::Ready(tick.as_mut().poll(cx)))
-            .await
-            .is_pending());
-        drop(tick);
-        assert_eq!(i.tick().await, start + ms(10));
-    });
+#[weft::test(start_paused = true)]
+async fn tick_is_cancel_safe() {
+    let start = Instant::now();
+    let mut i = time::interval(ms(10));
+    i.tick().await;
+    // Polled once and dropped: no tick is lost.
+    let mut tick = Box::pin(i.tick());
+    assert!(poll_fn(|cx| Poll::Ready(tick.as_mut().poll(cx)))
+        .await
+        .is_pending());
+    drop(tick);
+    assert_eq!(i.tick().await, start + ms(10));
 }
 
 #[test]

@@ -1,6 +1,11 @@
 //! The paused clock: `time::pause`, `resume`, `advance`, `start_paused`, and
 //! auto-advance.
-#![cfg(all(feature = "rt", feature = "time", feature = "test-util"))]
+#![cfg(all(
+    feature = "rt",
+    feature = "time",
+    feature = "test-util",
+    feature = "macros"
+))]
 
 use std::future::Future;
 use std::pin::pin;
@@ -76,15 +81,11 @@ fn misuse_panics_with_tokios_messages() {
 
 #[test]
 fn pause_on_a_multi_thread_runtime_panics() {
-    // Until the multi-thread scheduler lands, `build` fails and there is
-    // nothing to check here (the clock's own unit test covers the message).
-    let Ok(rt) = Builder::new_multi_thread()
+    let rt = Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
-    else {
-        return;
-    };
+        .unwrap();
     assert_eq!(
         panic_msg(|| rt.block_on(async { time::pause() })),
         "`time::pause()` requires the `current_thread` Tokio runtime. \
@@ -92,85 +93,75 @@ fn pause_on_a_multi_thread_runtime_panics() {
     );
 }
 
-#[test]
-fn pause_and_resume() {
-    rt().block_on(async {
-        time::pause();
-        let frozen = Instant::now();
-        std::thread::sleep(ms(2));
-        assert_eq!(Instant::now(), frozen);
-        time::advance(ms(5)).await;
-        assert_eq!(frozen.elapsed(), ms(5));
-        time::resume();
-        std::thread::sleep(ms(2));
-        assert!(frozen.elapsed() >= ms(7));
-    });
+#[weft::test]
+async fn pause_and_resume() {
+    time::pause();
+    let frozen = Instant::now();
+    std::thread::sleep(ms(2));
+    assert_eq!(Instant::now(), frozen);
+    time::advance(ms(5)).await;
+    assert_eq!(frozen.elapsed(), ms(5));
+    time::resume();
+    std::thread::sleep(ms(2));
+    assert!(frozen.elapsed() >= ms(7));
 }
 
-#[test]
-fn pause_in_a_spawned_task() {
-    rt().block_on(async {
-        weft::spawn(async { time::pause() }).await.unwrap();
-        let frozen = Instant::now();
-        std::thread::sleep(ms(1));
-        assert_eq!(Instant::now(), frozen);
-    });
+#[weft::test]
+async fn pause_in_a_spawned_task() {
+    weft::spawn(async { time::pause() }).await.unwrap();
+    let frozen = Instant::now();
+    std::thread::sleep(ms(1));
+    assert_eq!(Instant::now(), frozen);
 }
 
-#[test]
-fn advance_is_exact_to_the_nanosecond() {
-    paused_rt().block_on(async {
-        for d in [
-            Duration::from_micros(51_592),
-            Duration::from_micros(1),
-            Duration::from_micros(3_141_592),
-            ms(1),
-        ] {
-            let now = Instant::now();
-            time::advance(d).await;
-            assert_eq!(now.elapsed(), d);
-        }
-    });
+#[weft::test(start_paused = true)]
+async fn advance_is_exact_to_the_nanosecond() {
+    for d in [
+        Duration::from_micros(51_592),
+        Duration::from_micros(1),
+        Duration::from_micros(3_141_592),
+        ms(1),
+    ] {
+        let now = Instant::now();
+        time::advance(d).await;
+        assert_eq!(now.elapsed(), d);
+    }
 }
 
-#[test]
-fn advance_does_not_fire_timers_early() {
-    paused_rt().block_on(async {
-        time::sleep(ms(1)).await;
-        let start = Instant::now();
-        let mut sleep = pin!(time::sleep_until(start + ms(300)));
-        let counter = Arc::new(Counter::default());
-        let waker = Waker::from(counter.clone());
-        let mut cx = Context::from_waker(&waker);
-        assert!(sleep.as_mut().poll(&mut cx).is_pending());
-        time::advance(ms(100)).await;
-        assert!(sleep.as_mut().poll(&mut cx).is_pending());
-        time::advance(ms(199)).await;
-        assert!(sleep.as_mut().poll(&mut cx).is_pending());
-        assert_eq!(counter.0.load(Ordering::SeqCst), 0);
-        // Advancing past the deadline fires the timer on the driver's turn.
-        time::advance(ms(1)).await;
-        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
-        assert!(sleep.as_mut().poll(&mut cx).is_ready());
-    });
+#[weft::test(start_paused = true)]
+async fn advance_does_not_fire_timers_early() {
+    time::sleep(ms(1)).await;
+    let start = Instant::now();
+    let mut sleep = pin!(time::sleep_until(start + ms(300)));
+    let counter = Arc::new(Counter::default());
+    let waker = Waker::from(counter.clone());
+    let mut cx = Context::from_waker(&waker);
+    assert!(sleep.as_mut().poll(&mut cx).is_pending());
+    time::advance(ms(100)).await;
+    assert!(sleep.as_mut().poll(&mut cx).is_pending());
+    time::advance(ms(199)).await;
+    assert!(sleep.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(counter.0.load(Ordering::SeqCst), 0);
+    // Advancing past the deadline fires the timer on the driver's turn.
+    time::advance(ms(1)).await;
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    assert!(sleep.as_mut().poll(&mut cx).is_ready());
 }
 
-#[test]
-fn advance_in_quarter_milliseconds() {
-    paused_rt().block_on(async {
-        let mut sleep = pin!(time::sleep(ms(1)));
-        let counter = Arc::new(Counter::default());
-        let waker = Waker::from(counter.clone());
-        let mut cx = Context::from_waker(&waker);
-        assert!(sleep.as_mut().poll(&mut cx).is_pending());
-        for _ in 0..3 {
-            time::advance(Duration::from_micros(250)).await;
-            assert!(sleep.as_mut().poll(&mut cx).is_pending());
-        }
+#[weft::test(start_paused = true)]
+async fn advance_in_quarter_milliseconds() {
+    let mut sleep = pin!(time::sleep(ms(1)));
+    let counter = Arc::new(Counter::default());
+    let waker = Waker::from(counter.clone());
+    let mut cx = Context::from_waker(&waker);
+    assert!(sleep.as_mut().poll(&mut cx).is_pending());
+    for _ in 0..3 {
         time::advance(Duration::from_micros(250)).await;
-        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
-        assert!(sleep.as_mut().poll(&mut cx).is_ready());
-    });
+        assert!(sleep.as_mut().poll(&mut cx).is_pending());
+    }
+    time::advance(Duration::from_micros(250)).await;
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    assert!(sleep.as_mut().poll(&mut cx).is_ready());
 }
 
 #[test]
@@ -217,23 +208,21 @@ fn paused_time_is_deterministic() {
     assert!(a.windows(2).all(|w| w[0] <= w[1]));
 }
 
-#[test]
-fn blocking_tasks_inhibit_auto_advance() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        // A timer that auto-advance would otherwise jump to.
-        let sleeper = weft::spawn(time::sleep(Duration::from_secs(3600)));
-        let v = weft::task::spawn_blocking(|| {
-            std::thread::sleep(ms(20));
-            42
-        })
-        .await
-        .unwrap();
-        assert_eq!(v, 42);
-        assert_eq!(start.elapsed(), Duration::ZERO);
-        sleeper.await.unwrap();
-        assert_eq!(start.elapsed(), Duration::from_secs(3600));
-    });
+#[weft::test(start_paused = true)]
+async fn blocking_tasks_inhibit_auto_advance() {
+    let start = Instant::now();
+    // A timer that auto-advance would otherwise jump to.
+    let sleeper = weft::spawn(time::sleep(Duration::from_secs(3600)));
+    let v = weft::task::spawn_blocking(|| {
+        std::thread::sleep(ms(20));
+        42
+    })
+    .await
+    .unwrap();
+    assert_eq!(v, 42);
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    sleeper.await.unwrap();
+    assert_eq!(start.elapsed(), Duration::from_secs(3600));
 }
 
 #[test]

@@ -1,5 +1,10 @@
 //! `time::sleep`, `sleep_until` and `Sleep` through the public API.
-#![cfg(all(feature = "rt", feature = "time", feature = "test-util"))]
+#![cfg(all(
+    feature = "rt",
+    feature = "time",
+    feature = "test-util",
+    feature = "macros"
+))]
 
 use std::future::Future;
 use std::pin::{pin, Pin};
@@ -47,125 +52,114 @@ fn poll_once(sleep: Pin<&mut Sleep>, waker: &Waker) -> Poll<()> {
     sleep.poll(&mut Context::from_waker(waker))
 }
 
-#[test]
-fn sleep_never_completes_early() {
-    rt().block_on(async {
-        for d in [0, 1, 3, 10] {
-            let start = std::time::Instant::now();
-            time::sleep(ms(d)).await;
-            assert!(start.elapsed() >= ms(d), "{d} ms sleep woke early");
-        }
-        let deadline = Instant::now() + Duration::from_micros(1500);
-        time::sleep_until(deadline).await;
-        assert!(Instant::now() >= deadline);
-    });
+#[weft::test]
+async fn sleep_never_completes_early() {
+    for d in [0, 1, 3, 10] {
+        let start = std::time::Instant::now();
+        time::sleep(ms(d)).await;
+        assert!(start.elapsed() >= ms(d), "{d} ms sleep woke early");
+    }
+    let deadline = Instant::now() + Duration::from_micros(1500);
+    time::sleep_until(deadline).await;
+    assert!(Instant::now() >= deadline);
 }
 
 // How long a 1 ms sleep really takes is measured in the bench crate
 // (timers), not here: timed assertions do not belong in tests.
 
-#[test]
-fn zero_sleeps_complete_without_time_passing() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        for _ in 0..1000 {
-            time::sleep(Duration::ZERO).await;
-        }
-        assert_eq!(Instant::now(), start, "a zero sleep never waits for a tick");
-    });
+#[weft::test(start_paused = true)]
+async fn zero_sleeps_complete_without_time_passing() {
+    let start = Instant::now();
+    for _ in 0..1000 {
+        time::sleep(Duration::ZERO).await;
+    }
+    assert_eq!(Instant::now(), start, "a zero sleep never waits for a tick");
 }
 
-#[test]
-fn immediate_sleep_and_is_elapsed() {
-    paused_rt().block_on(async {
+#[weft::test(start_paused = true)]
+async fn immediate_sleep_and_is_elapsed() {
+    let now = Instant::now();
+    let mut sleep = pin!(time::sleep_until(now));
+    assert!(!sleep.is_elapsed());
+    sleep.as_mut().await;
+    assert!(sleep.is_elapsed());
+    assert_eq!(Instant::now(), now);
+}
+
+#[weft::test(start_paused = true)]
+async fn paused_sleep_advances_exactly() {
+    for d in [1, 10, 60, 64, 65, 4096, 3_600_000] {
         let now = Instant::now();
-        let mut sleep = pin!(time::sleep_until(now));
-        assert!(!sleep.is_elapsed());
-        sleep.as_mut().await;
-        assert!(sleep.is_elapsed());
-        assert_eq!(Instant::now(), now);
-    });
+        time::sleep(ms(d)).await;
+        assert_eq!(now.elapsed(), ms(d));
+    }
+    // A deadline inside a millisecond: auto-advance lands on it exactly
+    // (the timer is filed under the millisecond it rounds up to, and
+    // fires once every timer of that millisecond is due).
+    let now = Instant::now();
+    let deadline = now + ms(1) + Duration::from_nanos(1);
+    time::sleep_until(deadline).await;
+    assert_eq!(Instant::now(), deadline);
 }
 
-#[test]
-fn paused_sleep_advances_exactly() {
-    paused_rt().block_on(async {
-        for d in [1, 10, 60, 64, 65, 4096, 3_600_000] {
-            let now = Instant::now();
-            time::sleep(ms(d)).await;
-            assert_eq!(now.elapsed(), ms(d));
-        }
-        // Sub-millisecond deadlines round up to the next millisecond.
-        let now = Instant::now();
-        time::sleep_until(now + ms(1) + Duration::from_nanos(1)).await;
-        assert_eq!(now.elapsed(), ms(2));
-    });
+#[weft::test(start_paused = true)]
+async fn reset_before_and_after_firing() {
+    let now = Instant::now();
+    let mut sleep = Box::pin(time::sleep_until(now + ms(100)));
+    let counter = Arc::new(Counter::default());
+    let waker = Waker::from(counter.clone());
+    assert!(poll_once(sleep.as_mut(), &waker).is_pending());
+    // Later.
+    sleep.as_mut().reset(now + ms(200));
+    assert_eq!(sleep.deadline(), now + ms(200));
+    sleep.as_mut().await;
+    assert_eq!(now.elapsed(), ms(200));
+    // After firing, to the future again.
+    sleep.as_mut().reset(Instant::now() + ms(10));
+    assert!(!sleep.is_elapsed());
+    assert!(poll_once(sleep.as_mut(), &waker).is_pending());
+    sleep.as_mut().await;
+    assert_eq!(now.elapsed(), ms(210));
+    // To the past: ready at once, and a registered waker is woken.
+    let mut other = Box::pin(time::sleep(ms(100)));
+    assert!(poll_once(other.as_mut(), &waker).is_pending());
+    time::sleep(ms(50)).await;
+    let before = counter.0.load(Ordering::SeqCst);
+    other.as_mut().reset(now);
+    assert_eq!(counter.0.load(Ordering::SeqCst), before + 1);
+    assert!(poll_once(other.as_mut(), &waker).is_ready());
 }
 
-#[test]
-fn reset_before_and_after_firing() {
-    paused_rt().block_on(async {
-        let now = Instant::now();
-        let mut sleep = Box::pin(time::sleep_until(now + ms(100)));
-        let counter = Arc::new(Counter::default());
-        let waker = Waker::from(counter.clone());
-        assert!(poll_once(sleep.as_mut(), &waker).is_pending());
-        // Later.
-        sleep.as_mut().reset(now + ms(200));
-        assert_eq!(sleep.deadline(), now + ms(200));
-        sleep.as_mut().await;
-        assert_eq!(now.elapsed(), ms(200));
-        // After firing, to the future again.
-        sleep.as_mut().reset(Instant::now() + ms(10));
-        assert!(!sleep.is_elapsed());
-        assert!(poll_once(sleep.as_mut(), &waker).is_pending());
-        sleep.as_mut().await;
-        assert_eq!(now.elapsed(), ms(210));
-        // To the past: ready at once, and a registered waker is woken.
-        let mut other = Box::pin(time::sleep(ms(100)));
-        assert!(poll_once(other.as_mut(), &waker).is_pending());
-        time::sleep(ms(50)).await;
-        let before = counter.0.load(Ordering::SeqCst);
-        other.as_mut().reset(now);
-        assert_eq!(counter.0.load(Ordering::SeqCst), before + 1);
-        assert!(poll_once(other.as_mut(), &waker).is_ready());
-    });
+#[weft::test(start_paused = true)]
+async fn far_deadlines_saturate() {
+    // Capped at about 30 years: completes (after auto-advance), no overflow.
+    time::sleep(Duration::MAX).await;
+    time::sleep(Duration::MAX - ms(1)).await;
+    let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
+    time::sleep_until(far).await;
+    assert!(Instant::now() >= far && Instant::now() <= far + ms(1));
+    // Far past anything the wheel can hold, raced against a short one.
+    let mut huge = pin!(time::sleep(Duration::from_secs(u64::MAX / 10)));
+    let short = time::sleep(Duration::from_nanos(1));
+    let mut short = pin!(short);
+    std::future::poll_fn(|cx| {
+        assert!(huge.as_mut().poll(cx).is_pending());
+        short.as_mut().poll(cx)
+    })
+    .await;
 }
 
-#[test]
-fn far_deadlines_saturate() {
-    paused_rt().block_on(async {
-        // Capped at about 30 years: completes (after auto-advance), no overflow.
-        time::sleep(Duration::MAX).await;
-        time::sleep(Duration::MAX - ms(1)).await;
-        let far = Instant::now() + Duration::from_secs(10 * 365 * 86_400);
-        time::sleep_until(far).await;
-        assert!(Instant::now() >= far && Instant::now() <= far + ms(1));
-        // Far past anything the wheel can hold, raced against a short one.
-        let mut huge = pin!(time::sleep(Duration::from_secs(u64::MAX / 10)));
-        let short = time::sleep(Duration::from_nanos(1));
-        let mut short = pin!(short);
-        std::future::poll_fn(|cx| {
-            assert!(huge.as_mut().poll(cx).is_pending());
-            short.as_mut().poll(cx)
-        })
-        .await;
-    });
-}
-
-#[test]
-fn dropped_sleeps_are_cancelled() {
-    paused_rt().block_on(async {
-        let waker = Waker::noop();
-        for _ in 0..1000 {
-            let mut s = Box::pin(time::sleep(ms(5)));
-            assert!(poll_once(s.as_mut(), waker).is_pending());
-        }
-        // The dropped sleeps left nothing to wake: the next deadline is ours.
-        let start = Instant::now();
-        time::sleep(ms(10)).await;
-        assert_eq!(start.elapsed(), ms(10));
-    });
+#[weft::test(start_paused = true)]
+async fn dropped_sleeps_are_cancelled() {
+    let waker = Waker::noop();
+    for _ in 0..1000 {
+        let mut s = Box::pin(time::sleep(ms(5)));
+        assert!(poll_once(s.as_mut(), waker).is_pending());
+    }
+    // The dropped sleeps left nothing to wake: the next deadline is ours.
+    let start = Instant::now();
+    time::sleep(ms(10)).await;
+    assert_eq!(start.elapsed(), ms(10));
 }
 
 #[test]
@@ -229,8 +223,12 @@ fn sleep_panic_points_at_the_caller() {
 #[test]
 fn polling_after_shutdown_panics() {
     let rt = rt();
-    #[allow(clippy::async_yields_async)]
-    let mut sleep = rt.block_on(async { Box::pin(time::sleep(Duration::from_secs(60))) });
+    let mut sleep = {
+        let _guard = rt.enter();
+        Box::pin(time::sleep(Duration::from_secs(60)))
+    };
+    // Registered while the runtime is alive.
+    assert!(poll_once(sleep.as_mut(), Waker::noop()).is_pending());
     drop(rt);
     let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let _ = poll_once(sleep.as_mut(), Waker::noop());
@@ -242,27 +240,25 @@ fn polling_after_shutdown_panics() {
     );
 }
 
-#[test]
-fn sleeps_consume_coop_budget() {
-    rt().block_on(async {
-        // Elapsed sleeps are always ready; the budget still makes the task
-        // yield after 128 of them.
-        let waker = Waker::noop();
-        let mut cx = Context::from_waker(waker);
-        let mut ready = 0;
-        let past = Instant::now();
-        let mut sleeps: Vec<_> = (0..200)
-            .map(|_| Box::pin(time::sleep_until(past)))
-            .collect();
-        for s in &mut sleeps {
-            if s.as_mut().poll(&mut cx).is_ready() {
-                ready += 1;
-            } else {
-                break;
-            }
+#[weft::test]
+async fn sleeps_consume_coop_budget() {
+    // Elapsed sleeps are always ready; the budget still makes the task
+    // yield after 128 of them.
+    let waker = Waker::noop();
+    let mut cx = Context::from_waker(waker);
+    let mut ready = 0;
+    let past = Instant::now();
+    let mut sleeps: Vec<_> = (0..200)
+        .map(|_| Box::pin(time::sleep_until(past)))
+        .collect();
+    for s in &mut sleeps {
+        if s.as_mut().poll(&mut cx).is_ready() {
+            ready += 1;
+        } else {
+            break;
         }
-        assert_eq!(ready, 128);
-    });
+    }
+    assert_eq!(ready, 128);
 }
 
 #[test]
@@ -273,25 +269,23 @@ fn sleep_is_send_sync_and_not_unpin() {
     send_sync::<time::Timeout<std::future::Pending<()>>>();
 }
 
-#[test]
-fn many_concurrent_sleeps_complete_in_order() {
-    paused_rt().block_on(async {
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let mut handles = Vec::new();
-        for i in (0..1000u64).rev() {
-            let order = order.clone();
-            handles.push(weft::spawn(async move {
-                time::sleep(ms(i * 7 % 5000 + 1)).await;
-                order.lock().unwrap().push(i * 7 % 5000 + 1);
-            }));
-        }
-        for h in handles {
-            h.await.unwrap();
-        }
-        let order = order.lock().unwrap();
-        assert_eq!(order.len(), 1000);
-        assert!(order.windows(2).all(|w| w[0] <= w[1]), "fired out of order");
-    });
+#[weft::test(start_paused = true)]
+async fn many_concurrent_sleeps_complete_in_order() {
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut handles = Vec::new();
+    for i in (0..1000u64).rev() {
+        let order = order.clone();
+        handles.push(weft::spawn(async move {
+            time::sleep(ms(i * 7 % 5000 + 1)).await;
+            order.lock().unwrap().push(i * 7 % 5000 + 1);
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let order = order.lock().unwrap();
+    assert_eq!(order.len(), 1000);
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "fired out of order");
 }
 
 fn rss_kib() -> usize {

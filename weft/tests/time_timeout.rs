@@ -1,5 +1,10 @@
 //! `time::timeout`, `timeout_at`, `Timeout` and `error::Elapsed`.
-#![cfg(all(feature = "rt", feature = "time", feature = "test-util"))]
+#![cfg(all(
+    feature = "rt",
+    feature = "time",
+    feature = "test-util",
+    feature = "macros"
+))]
 
 use std::future::{pending, poll_fn, ready, Future};
 use std::pin::pin;
@@ -23,82 +28,68 @@ fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
 }
 
-#[test]
-fn ready_future_wins_even_with_zero_timeout() {
-    paused_rt().block_on(async {
-        assert_eq!(time::timeout(Duration::ZERO, ready(1)).await, Ok(1));
-        assert_eq!(time::timeout_at(Instant::now(), ready(2)).await, Ok(2));
-        let past = Instant::now() - ms(1);
-        assert_eq!(time::timeout_at(past, ready(3)).await, Ok(3));
-    });
+#[weft::test(start_paused = true)]
+async fn ready_future_wins_even_with_zero_timeout() {
+    assert_eq!(time::timeout(Duration::ZERO, ready(1)).await, Ok(1));
+    assert_eq!(time::timeout_at(Instant::now(), ready(2)).await, Ok(2));
+    let past = Instant::now() - ms(1);
+    assert_eq!(time::timeout_at(past, ready(3)).await, Ok(3));
 }
 
-#[test]
-fn pending_future_times_out_at_the_deadline() {
-    paused_rt().block_on(async {
-        let start = Instant::now();
-        let res = time::timeout(ms(250), pending::<()>()).await;
-        assert!(matches!(res, Err(Elapsed { .. })));
-        assert_eq!(start.elapsed(), ms(250));
+#[weft::test(start_paused = true)]
+async fn pending_future_times_out_at_the_deadline() {
+    let start = Instant::now();
+    let res = time::timeout(ms(250), pending::<()>()).await;
+    assert!(matches!(res, Err(Elapsed { .. })));
+    assert_eq!(start.elapsed(), ms(250));
 
-        let deadline = Instant::now() + ms(40);
-        assert!(time::timeout_at(deadline, pending::<()>()).await.is_err());
-        assert_eq!(Instant::now(), deadline);
-    });
+    let deadline = Instant::now() + ms(40);
+    assert!(time::timeout_at(deadline, pending::<()>()).await.is_err());
+    assert_eq!(Instant::now(), deadline);
 }
 
-#[test]
-fn future_that_finishes_in_time() {
-    paused_rt().block_on(async {
-        let res = time::timeout(ms(100), async {
-            time::sleep(ms(50)).await;
-            "done"
-        })
-        .await;
-        assert_eq!(res, Ok("done"));
-    });
+#[weft::test(start_paused = true)]
+async fn future_that_finishes_in_time() {
+    let res = time::timeout(ms(100), async {
+        time::sleep(ms(50)).await;
+        "done"
+    })
+    .await;
+    assert_eq!(res, Ok("done"));
 }
 
-#[test]
-fn real_clock_timeout_is_not_early() {
-    rt().block_on(async {
-        let start = std::time::Instant::now();
-        assert!(time::timeout(ms(5), pending::<()>()).await.is_err());
-        assert!(start.elapsed() >= ms(5));
-    });
+#[weft::test]
+async fn real_clock_timeout_is_not_early() {
+    let start = std::time::Instant::now();
+    assert!(time::timeout(ms(5), pending::<()>()).await.is_err());
+    assert!(start.elapsed() >= ms(5));
 }
 
-#[test]
-fn huge_duration_never_times_out() {
-    paused_rt().block_on(async {
-        let mut t = pin!(time::timeout(Duration::MAX, pending::<()>()));
-        // No deadline: auto-advance has nothing to jump to, so poll by hand.
-        let cx = &mut Context::from_waker(Waker::noop());
-        assert!(t.as_mut().poll(cx).is_pending());
-        time::advance(Duration::from_secs(86_400 * 365 * 100)).await;
-        assert!(t.as_mut().poll(cx).is_pending());
-    });
+#[weft::test(start_paused = true)]
+async fn huge_duration_never_times_out() {
+    let mut t = pin!(time::timeout(Duration::MAX, pending::<()>()));
+    // No deadline: auto-advance has nothing to jump to, so poll by hand.
+    let cx = &mut Context::from_waker(Waker::noop());
+    assert!(t.as_mut().poll(cx).is_pending());
+    time::advance(Duration::from_secs(86_400 * 365 * 100)).await;
+    assert!(t.as_mut().poll(cx).is_pending());
 }
 
-#[test]
-fn accessors() {
-    paused_rt().block_on(async {
-        let mut t = time::timeout(ms(1), ready(5));
-        assert_eq!(t.get_ref().clone().await, 5);
-        assert_eq!(t.get_mut().await, 5);
-        let t = time::timeout(ms(1), ready(6));
-        assert_eq!(t.into_inner().await, 6);
-    });
+#[weft::test(start_paused = true)]
+async fn accessors() {
+    let mut t = time::timeout(ms(1), ready(5));
+    assert_eq!(t.get_ref().clone().await, 5);
+    assert_eq!(t.get_mut().await, 5);
+    let t = time::timeout(ms(1), ready(6));
+    assert_eq!(t.into_inner().await, 6);
 }
 
-#[test]
-fn elapsed_error() {
-    paused_rt().block_on(async {
-        let err = time::timeout(ms(1), pending::<()>()).await.unwrap_err();
-        assert_eq!(err.to_string(), "deadline has elapsed");
-        let io: std::io::Error = err.into();
-        assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
-    });
+#[weft::test(start_paused = true)]
+async fn elapsed_error() {
+    let err = time::timeout(ms(1), pending::<()>()).await.unwrap_err();
+    assert_eq!(err.to_string(), "deadline has elapsed");
+    let io: std::io::Error = err.into();
+    assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
 }
 
 #[test]

@@ -428,12 +428,13 @@ impl Builder {
         }
     }
 
-    fn driver_cfg(&self) -> driver::Cfg {
+    fn driver_cfg(&self, workers: usize) -> driver::Cfg {
         driver::Cfg {
             enable_io: self.enable_io,
             enable_time: self.enable_time,
             enable_pause_time: self.kind == Kind::CurrentThread,
             start_paused: self.start_paused,
+            workers,
         }
     }
 
@@ -463,7 +464,7 @@ impl Builder {
     }
 
     fn build_current_thread(&mut self) -> io::Result<Runtime> {
-        let (driver, driver_handle) = Driver::new(&self.driver_cfg())?;
+        let (driver, driver_handle) = Driver::new(&self.driver_cfg(1))?;
         let blocking_pool = self.blocking_pool(0);
         let (scheduler, handle) = CurrentThread::new(
             driver,
@@ -485,7 +486,7 @@ impl Builder {
     fn build_multi_thread(&mut self) -> io::Result<Runtime> {
         use crate::runtime::scheduler::multi_thread::MultiThread;
         let worker_threads = self.worker_threads.unwrap_or_else(default_worker_threads);
-        let (driver, driver_handle) = Driver::new(&self.driver_cfg())?;
+        let (driver, driver_handle) = Driver::new(&self.driver_cfg(worker_threads))?;
         let blocking_pool = self.blocking_pool(worker_threads);
         let (scheduler, handle, launch) = MultiThread::new(
             worker_threads,

@@ -30,6 +30,8 @@ pub(crate) struct Cfg {
     pub(crate) enable_time: bool,
     pub(crate) enable_pause_time: bool,
     pub(crate) start_paused: bool,
+    /// Threads that register timers concurrently (workers): one wheel shard each.
+    pub(crate) workers: usize,
 }
 
 /// The sleeping side, held by the one thread that may park in it.
@@ -87,7 +89,7 @@ impl Driver {
         {
             let clock = time::Clock::new(cfg.enable_pause_time, cfg.start_paused);
             let (inner, time_handle) = if cfg.enable_time {
-                let (driver, handle) = time::Driver::new(io, &clock);
+                let (driver, handle) = time::Driver::with_shards(io, &clock, cfg.workers);
                 (TimeLayer::Enabled(driver), Some(handle))
             } else {
                 (TimeLayer::Disabled(io), None)

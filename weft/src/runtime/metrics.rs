@@ -1,6 +1,43 @@
 //! `RuntimeMetrics`: a stable view of what the runtime is doing.
 
+use crate::loom::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use crate::runtime::Handle;
+use std::time::{Duration, Instant};
+
+/// Counters of one worker, written by that worker only (plain stores; read
+/// from anywhere with relaxed loads).
+#[derive(Debug, Default)]
+pub(crate) struct WorkerMetrics {
+    park_count: AtomicU64,
+    park_unpark_count: AtomicU64,
+    busy_duration_ns: AtomicU64,
+}
+
+impl WorkerMetrics {
+    fn bump(counter: &AtomicU64, by: u64) {
+        counter.store(counter.load(Relaxed).wrapping_add(by), Relaxed);
+    }
+
+    /// The worker goes to sleep; `busy_since` is when it last woke.
+    pub(crate) fn about_to_park(&self, busy_since: Instant) {
+        Self::bump(&self.park_count, 1);
+        Self::bump(&self.park_unpark_count, 1);
+        let busy = busy_since.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
+        Self::bump(&self.busy_duration_ns, busy);
+    }
+
+    /// The worker woke up; returns the new `busy_since`.
+    pub(crate) fn unparked(&self) -> Instant {
+        Self::bump(&self.park_unpark_count, 1);
+        Instant::now()
+    }
+
+    /// The worker stops for good (shutdown): account its last busy stretch.
+    pub(crate) fn stopped(&self, busy_since: Instant) {
+        let busy = busy_since.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
+        Self::bump(&self.busy_duration_ns, busy);
+    }
+}
 
 /// Handle to the runtime's metrics, from [`Runtime::metrics`](crate::runtime::Runtime::metrics)
 /// or [`Handle::metrics`]. Every value is read when the method is called.
@@ -53,6 +90,63 @@ impl RuntimeMetrics {
     /// ```
     pub fn global_queue_depth(&self) -> usize {
         self.handle.inner.injection_queue_depth()
+    }
+
+    /// The total time worker `worker` has spent busy (not parked).
+    ///
+    /// # Panics
+    ///
+    /// If `worker` is not below [`num_workers`](Self::num_workers).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// rt.block_on(async { weft::spawn(async {}).await.unwrap() });
+    /// drop(rt);
+    /// assert!(metrics.worker_total_busy_duration(0) > std::time::Duration::ZERO);
+    /// ```
+    #[track_caller]
+    pub fn worker_total_busy_duration(&self, worker: usize) -> Duration {
+        Duration::from_nanos(self.worker(worker).busy_duration_ns.load(Relaxed))
+    }
+
+    /// How many times worker `worker` has parked (gone to sleep).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// rt.block_on(async { weft::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// assert!(metrics.worker_park_count(0) >= 1);
+    /// ```
+    #[track_caller]
+    pub fn worker_park_count(&self, worker: usize) -> u64 {
+        self.worker(worker).park_count.load(Relaxed)
+    }
+
+    /// How many times worker `worker` has parked or unparked: odd while it
+    /// sleeps, even while it runs.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// rt.block_on(rt.spawn(async {})).unwrap();
+    /// drop(rt);
+    /// assert_eq!(metrics.worker_park_unpark_count(0) % 2, 0);
+    /// ```
+    #[track_caller]
+    pub fn worker_park_unpark_count(&self, worker: usize) -> u64 {
+        self.worker(worker).park_unpark_count.load(Relaxed)
+    }
+
+    #[track_caller]
+    fn worker(&self, worker: usize) -> &WorkerMetrics {
+        let all = self.handle.inner.worker_metrics();
+        assert!(
+            worker < all.len(),
+            "worker index {worker} out of range: the runtime has {} workers",
+            all.len()
+        );
+        &all[worker]
     }
 
     /// The number of threads the blocking pool has started and not retired.

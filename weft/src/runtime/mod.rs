@@ -21,7 +21,7 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
-mod metrics;
+pub(crate) mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;

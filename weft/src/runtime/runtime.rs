@@ -199,6 +199,11 @@ impl Runtime {
     }
 }
 
+// A panic while the runtime is borrowed leaves it usable: tasks are
+// isolated by `catch_unwind` and its shared state is never half-updated.
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
+
 impl Drop for Runtime {
     fn drop(&mut self) {
         self.shutdown_scheduler();

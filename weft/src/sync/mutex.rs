@@ -201,7 +201,7 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     #[track_caller]
     pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
-        ll::block_on(self.lock())
+        crate::util::blocking::block_on(self.lock())
     }
 
     /// Blockingly locks this `Mutex`, returning an owned guard.
@@ -220,7 +220,7 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     #[track_caller]
     pub fn blocking_lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
-        ll::block_on(self.lock_owned())
+        crate::util::blocking::block_on(self.lock_owned())
     }
 
     /// Locks this mutex, returning an owned guard that keeps the mutex alive

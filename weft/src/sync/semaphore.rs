@@ -264,7 +264,7 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn blocking_acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
-        ll::block_on(self.acquire())
+        crate::util::blocking::block_on(self.acquire())
     }
 
     /// Acquires `n` permits, blocking the current thread until they are available.
@@ -281,7 +281,7 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn blocking_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
-        ll::block_on(self.acquire_many(n))
+        crate::util::blocking::block_on(self.acquire_many(n))
     }
 
     /// Acquires a permit from the semaphore; the permit keeps the semaphore
@@ -389,7 +389,7 @@ impl Semaphore {
     /// ```
     #[track_caller]
     pub fn blocking_acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
-        ll::block_on(self.acquire_owned())
+        crate::util::blocking::block_on(self.acquire_owned())
     }
 
     /// Acquires `n` owned permits, blocking the current thread.
@@ -409,7 +409,7 @@ impl Semaphore {
         self: Arc<Self>,
         n: u32,
     ) -> Result<OwnedSemaphorePermit, AcquireError> {
-        ll::block_on(self.acquire_many_owned(n))
+        crate::util::blocking::block_on(self.acquire_many_owned(n))
     }
 
     /// Closes the semaphore: pending and future `acquire`s fail; permits

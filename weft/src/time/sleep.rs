@@ -12,9 +12,10 @@ use std::task::{ready, Context, Poll};
 /// Waits until `deadline` is reached.
 ///
 /// No work is performed while awaiting on the sleep future to complete.
-/// `Sleep` operates at millisecond granularity (a deadline rounds up to the
-/// next millisecond, so it never completes early) and should not be used for
-/// tasks that require high-resolution timers.
+/// `Sleep` operates at millisecond granularity: it never completes before its
+/// deadline, and at most about a millisecond after it (plus scheduling
+/// delays). It should not be used for tasks that require high-resolution
+/// timers.
 ///
 /// To run something regularly on a schedule, see [`interval`].
 ///

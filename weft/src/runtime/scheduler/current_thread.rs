@@ -24,6 +24,7 @@ use crate::loom::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
+use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::{blocking, context, scheduler};
@@ -36,7 +37,7 @@ use std::future::{poll_fn, Future};
 use std::panic::Location;
 use std::pin::Pin;
 use std::task::{Poll, RawWaker, RawWakerVTable, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The scheduler part of a current-thread `Runtime`.
 pub(crate) struct CurrentThread {
@@ -61,6 +62,7 @@ pub(crate) struct Handle {
     pub(crate) config: Config,
     pub(crate) id: u64,
     spawned: AtomicU64,
+    pub(crate) worker_metrics: WorkerMetrics,
 }
 
 /// What the running thread owns: its queue and the driver.
@@ -68,6 +70,8 @@ struct Core {
     tasks: VecDeque<Notified<Arc<Handle>>>,
     tick: u32,
     driver: Option<Driver>,
+    /// When this core last started running (for `worker_total_busy_duration`).
+    busy_since: Instant,
 }
 
 /// The scheduler context installed on the thread that holds the core.
@@ -96,11 +100,13 @@ impl CurrentThread {
             config,
             id: scheduler::next_runtime_id(),
             spawned: AtomicU64::new(0),
+            worker_metrics: WorkerMetrics::default(),
         });
         let core = Box::new(Core {
             tasks: VecDeque::with_capacity(INITIAL_CAPACITY),
             tick: 0,
             driver: Some(driver),
+            busy_since: Instant::now(),
         });
         (
             CurrentThread {
@@ -143,7 +149,8 @@ impl CurrentThread {
     }
 
     fn take_core(&self, handle: &Arc<Handle>) -> Option<CoreGuard<'_>> {
-        let core = self.core.lock().take()?;
+        let mut core = self.core.lock().take()?;
+        core.busy_since = Instant::now();
         Some(CoreGuard {
             context: scheduler::Context::CurrentThread(Context {
                 handle: handle.clone(),
@@ -268,6 +275,7 @@ impl Drop for CoreGuard<'_> {
             unreachable!()
         };
         if let Some(core) = cx.core.borrow_mut().take() {
+            cx.handle.worker_metrics.stopped(core.busy_since);
             *self.scheduler.core.lock() = Some(core);
             for waker in self.scheduler.waiting.lock().drain(..) {
                 waker.wake();
@@ -304,17 +312,31 @@ impl Context {
             let (c, ()) = self.enter(core, || f());
             core = c;
         }
-        if core.tasks.is_empty() {
+        // The hook may have made work (woken the block_on future, spawned,
+        // deferred a yield): then only poll the driver, without sleeping, so
+        // that timers and I/O still advance.
+        let mut slept = false;
+        if core.tasks.is_empty() && self.defer.is_empty() {
             handle.parked.store(true, SeqCst);
             fence(SeqCst);
             if handle.inject.is_empty() && !handle.woken.load(SeqCst) {
+                handle.worker_metrics.about_to_park(core.busy_since);
                 let (c, ()) = self.enter(core, || {
                     driver.park(&handle.driver);
                     self.defer.wake();
                 });
                 core = c;
+                core.busy_since = handle.worker_metrics.unparked();
+                slept = true;
             }
             handle.parked.store(false, SeqCst);
+        }
+        if !slept {
+            let (c, ()) = self.enter(core, || {
+                driver.park_timeout(&handle.driver, Duration::ZERO);
+                self.defer.wake();
+            });
+            core = c;
         }
         if let Some(f) = &handle.config.after_unpark {
             let (c, ()) = self.enter(core, || f());

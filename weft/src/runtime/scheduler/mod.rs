@@ -83,6 +83,13 @@ impl Handle {
         }
     }
 
+    pub(crate) fn worker_metrics(&self) -> &[crate::runtime::metrics::WorkerMetrics] {
+        match self {
+            Handle::CurrentThread(h) => std::slice::from_ref(&h.worker_metrics),
+            Handle::MultiThread(h) => h.worker_metrics(),
+        }
+    }
+
     pub(crate) fn num_alive_tasks(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.num_alive_tasks(),

@@ -138,11 +138,12 @@ impl Clock {
         state.base = state
             .base
             .checked_add(duration)
-            .ok_or("overflow when advancing the paused clock")?;
+            .ok_or("overflow when adding duration to instant")?;
         Ok(())
     }
 
     /// True if the driver may jump a paused clock to the next deadline.
+    #[cfg_attr(not(feature = "test-util"), allow(dead_code))]
     pub(crate) fn can_auto_advance(&self) -> bool {
         #[cfg(feature = "test-util")]
         {

@@ -72,8 +72,11 @@ pub(super) enum Location {
 pub(super) struct Node {
     pub(super) prev: Link,
     pub(super) next: Link,
-    /// The tick (milliseconds since the driver started) the entry fires at.
+    /// The tick (milliseconds since the driver started, rounded up) whose
+    /// slot the entry is filed under.
     pub(super) when: u64,
+    /// The exact deadline, in nanoseconds since the driver started.
+    pub(super) nanos: u64,
     pub(super) location: Location,
     /// The task to wake when the entry fires.
     pub(super) waker: Option<Waker>,
@@ -104,6 +107,7 @@ impl TimerEntry {
                 prev: None,
                 next: None,
                 when: 0,
+                nanos: 0,
                 location: Location::Nowhere,
                 waker: None,
             }),

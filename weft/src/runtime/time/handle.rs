@@ -23,11 +23,12 @@
 //! 1. Before it reads the wheels, the driver stores `PARKING` (`u64::MAX`):
 //!    any timer registered from now on makes the registrar wake it.
 //! 2. It reads every shard's next deadline (locking each in turn) and stores
-//!    the tick it will wake at (still `u64::MAX` if it sleeps indefinitely).
+//!    when it will wake, in nanoseconds since the driver started (still
+//!    `u64::MAX` if it sleeps indefinitely).
 //! 3. On waking, it stores `AWAKE` (0) before processing the shards, and it
 //!    reads them all again before it next sleeps (step 1).
 //! 4. A registrar links its entry under the shard lock, releases the lock, and
-//!    then loads `parked_until`. If its tick is earlier, it swaps in `AWAKE`
+//!    then loads `parked_until`. If its deadline is earlier, it swaps in `AWAKE`
 //!    and, if it was the one to replace a non-`AWAKE` value, unparks the
 //!    driver (so a burst of registrations costs one unpark).
 //!
@@ -94,7 +95,7 @@ impl Handle {
         }
     }
 
-    /// Instant to tick conversion of this driver.
+    /// Instant conversion of this driver.
     pub(crate) fn time_source(&self) -> &TimeSource {
         &self.source
     }
@@ -153,16 +154,16 @@ impl Handle {
                     entry.set_fired();
                     return Poll::Ready(());
                 }
-                let tick = self.source.deadline_to_tick(deadline);
+                let nanos = self.source.instant_to_nanos(deadline);
                 let shard = self.pick_shard();
                 let mut wheel = self.lock(shard);
                 // SAFETY: unregistered, so the owner (our caller) has the node.
                 unsafe { with_node(NonNull::from(entry), |n| n.waker = Some(waker.clone())) };
                 // SAFETY: caller's contract (pinned, cancelled before it goes).
-                let linked = unsafe { self.link(&mut wheel, shard, entry, tick) };
+                let linked = unsafe { self.link(&mut wheel, shard, entry, nanos) };
                 drop(wheel);
                 if linked {
-                    self.unpark_if_earlier(rt, tick);
+                    self.unpark_if_earlier(rt, nanos);
                     Poll::Pending
                 } else {
                     // Due already: nothing to wake but ourselves, who are here.
@@ -201,11 +202,11 @@ impl Handle {
         entry: &TimerEntry,
         deadline: StdInstant,
     ) {
-        // Past deadlines get tick 0, which the wheel refuses: fired at once.
-        let tick = if deadline <= rt.clock.now() {
+        // Past deadlines become 0, which the wheel refuses: fired at once.
+        let nanos = if deadline <= rt.clock.now() {
             0
         } else {
-            self.source.deadline_to_tick(deadline)
+            self.source.instant_to_nanos(deadline)
         };
         let ptr = NonNull::from(entry);
         let (state, shard) = entry.load_state();
@@ -221,7 +222,7 @@ impl Handle {
             entry.set_unregistered();
         }
         // SAFETY: caller's contract.
-        let linked = unsafe { self.link(&mut wheel, shard, entry, tick) };
+        let linked = unsafe { self.link(&mut wheel, shard, entry, nanos) };
         let waker = if linked {
             None
         } else {
@@ -230,7 +231,7 @@ impl Handle {
         };
         drop(wheel);
         if linked {
-            self.unpark_if_earlier(rt, tick);
+            self.unpark_if_earlier(rt, nanos);
         } else if let Some(waker) = waker {
             waker.wake();
         }
@@ -268,19 +269,19 @@ impl Handle {
     }
 
     /// Links an unregistered entry into `wheel` (shard `shard`, locked by the
-    /// caller). Returns false, with the entry marked fired and not linked, if
-    /// the tick has already been processed or the runtime is shut down.
+    /// caller) to fire at `nanos`. Returns false, with the entry marked fired
+    /// and not linked, if that has passed or the runtime is shut down.
     ///
     /// # Safety
     ///
     /// `entry` is unregistered, pinned, and stays so until cancelled or fired.
-    unsafe fn link(&self, wheel: &mut Wheel, shard: usize, entry: &TimerEntry, tick: u64) -> bool {
+    unsafe fn link(&self, wheel: &mut Wheel, shard: usize, entry: &TimerEntry, nanos: u64) -> bool {
         if self.is_shutdown() {
             entry.set_fired();
             return false;
         }
         // SAFETY: caller's contract; `wheel` is locked.
-        match unsafe { wheel.insert(NonNull::from(entry), tick) } {
+        match unsafe { wheel.insert(NonNull::from(entry), nanos) } {
             Ok(()) => {
                 entry.set_registered(shard);
                 true
@@ -293,24 +294,25 @@ impl Handle {
     }
 
     /// Step 4 of the module doc.
-    fn unpark_if_earlier(&self, rt: &driver::Handle, tick: u64) {
-        if tick < self.parked_until.load(SeqCst) && self.parked_until.swap(AWAKE, SeqCst) != AWAKE {
+    fn unpark_if_earlier(&self, rt: &driver::Handle, nanos: u64) {
+        if nanos < self.parked_until.load(SeqCst) && self.parked_until.swap(AWAKE, SeqCst) != AWAKE
+        {
             rt.unpark();
         }
     }
 
     /// Steps 1 and 2: publishes that the driver is about to park and returns
-    /// the earliest tick any shard needs processing at.
+    /// when (ns since the start) any shard next needs processing.
     pub(super) fn begin_park(&self) -> Option<u64> {
         self.parked_until.store(PARKING, SeqCst);
         (0..self.shards.len())
-            .filter_map(|shard| self.lock(shard).next_expiration_tick())
+            .filter_map(|shard| self.lock(shard).next_wake())
             .min()
     }
 
-    /// Step 2: the tick the driver will wake at by itself.
-    pub(super) fn set_parked_until(&self, tick: u64) {
-        self.parked_until.store(tick.max(1), SeqCst);
+    /// Step 2: when (ns since the start) the driver will wake by itself.
+    pub(super) fn set_parked_until(&self, nanos: u64) {
+        self.parked_until.store(nanos.max(1), SeqCst);
     }
 
     /// Step 3.
@@ -326,7 +328,7 @@ impl Handle {
             .min()
     }
 
-    /// Fires every entry due at or before tick `now`, waking their tasks in
+    /// Fires every entry due at or before `now` (ns since the start), waking their tasks in
     /// batches with the lock released (a waker may drop timers of this shard).
     pub(super) fn process(&self, now: u64) {
         let mut wakers = WakeList::new();

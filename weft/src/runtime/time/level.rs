@@ -122,6 +122,13 @@ pub(super) struct Level {
     level: u32,
     occupied: u64,
     slots: [EntryList; SLOTS],
+    /// Per slot, the latest exact deadline (ns) of the entries filed there
+    /// since it was last empty. Used on level 0, where a slot is one tick:
+    /// once the clock passes it, every entry of the slot is due, so the
+    /// driver fires them then instead of at the end of the millisecond. It
+    /// does not go down when an entry is cancelled; that only costs firing
+    /// the rest a little later, still within their tick.
+    latest: [u64; SLOTS],
 }
 
 /// The next slot of a level that needs processing, and when.
@@ -139,6 +146,7 @@ impl Level {
             level,
             occupied: 0,
             slots: std::array::from_fn(|_| EntryList::new()),
+            latest: [0; SLOTS],
         }
     }
 
@@ -183,13 +191,19 @@ impl Level {
         })
     }
 
-    /// Appends `entry` (whose node says it fires at `when`) to its slot.
+    /// The latest exact deadline (ns) filed in `slot` (see `latest`).
+    pub(super) fn latest(&self, slot: usize) -> u64 {
+        self.latest[slot]
+    }
+
+    /// Appends `entry` (due at tick `when`, exactly at `nanos`) to its slot.
     ///
     /// # Safety
     ///
     /// As for [`EntryList::push_back`].
-    pub(super) unsafe fn push(&mut self, entry: NonNull<TimerEntry>, when: u64) {
+    pub(super) unsafe fn push(&mut self, entry: NonNull<TimerEntry>, when: u64, nanos: u64) {
         let slot = self.slot_for(when);
+        self.latest[slot] = self.latest[slot].max(nanos);
         let location = Location::Slot {
             level: self.level as u8,
             slot: slot as u8,
@@ -209,12 +223,14 @@ impl Level {
         unsafe { self.slots[slot].remove(entry) };
         if self.slots[slot].is_empty() {
             self.occupied &= !(1 << slot);
+            self.latest[slot] = 0;
         }
     }
 
     /// Takes every entry of `slot`.
     pub(super) fn take_slot(&mut self, slot: usize) -> EntryList {
         self.occupied &= !(1 << slot);
+        self.latest[slot] = 0;
         self.slots[slot].take()
     }
 

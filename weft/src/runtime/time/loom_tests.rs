@@ -13,6 +13,7 @@ fn stack() -> (driver::Driver, Arc<driver::Handle>) {
         enable_time: true,
         enable_pause_time: false,
         start_paused: false,
+        workers: 1,
     };
     let (driver, handle) = driver::Driver::new(&cfg).unwrap();
     (driver, Arc::new(handle))
@@ -64,7 +65,7 @@ fn fire_racing_with_cancel() {
         let rt2 = rt.clone();
         let driver = thread::spawn(move || {
             // The driver processes far past the deadline.
-            rt2.time.as_ref().unwrap().process(1 << 40);
+            rt2.time.as_ref().unwrap().process(u64::MAX);
         });
         // SAFETY: registered with this handle.
         unsafe { time.cancel(&entry) };

@@ -9,18 +9,18 @@
 //! - `wheel.rs`, `level.rs`: the wheel (6 levels x 64 slots, 1 ms ticks).
 //! - `entry.rs`: the intrusive entry inside each `Sleep` and its state word.
 //! - `handle.rs`: registration from any thread, and when to wake the driver.
-//! - `source.rs`: instants to ticks (deadlines round up: never early).
+//! - `source.rs`: instants to nanoseconds since the driver started.
 //! - `clock.rs`: the clock, pausable with `test-util`.
 //!
 //! # Parking
 //!
 //! 1. The driver publishes that it is about to sleep and takes the earliest
-//!    tick any shard needs processing at (`Handle::begin_park`).
-//! 2. It sleeps in the layer below until the start of that tick, computed
-//!    from the clock with nanosecond precision: since deadlines round up to a
-//!    whole tick, waking at the tick's start never fires a timer early, and
-//!    it does not add the extra millisecond that waiting a whole number of
-//!    milliseconds from a rounded-down "now" would.
+//!    time any shard needs processing at (`Handle::begin_park`).
+//! 2. It sleeps in the layer below until then, with nanosecond precision:
+//!    the start of the next slot to cascade, or, for the next millisecond
+//!    slot, the latest exact deadline in it (every timer in the slot is due
+//!    then). Nothing fires early, and a 1 ms sleep takes about 1 ms, where
+//!    Tokio's takes about 2 (it rounds to whole milliseconds twice).
 //! 3. With a paused clock that may auto-advance, it does not sleep: it polls
 //!    the layer below with a zero timeout and, if nothing unparked it
 //!    meanwhile, moves the clock to that instant.
@@ -54,13 +54,8 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    /// A driver with one wheel shard (what a current-thread runtime needs).
-    pub(crate) fn new(park: IoStack, clock: &Clock) -> (Driver, Handle) {
-        Driver::with_shards(park, clock, 1)
-    }
-
-    /// A driver whose timers spread over `shards` wheels, each with its own
-    /// lock (a multi-thread runtime: one per worker).
+    /// A driver with `shards` wheel shards: one per thread that registers
+    /// timers concurrently (the workers), so registrations rarely contend.
     pub(crate) fn with_shards(park: IoStack, clock: &Clock, shards: usize) -> (Driver, Handle) {
         let source = TimeSource::new(clock.now());
         (Driver { park }, Handle::new(source, shards))
@@ -96,7 +91,7 @@ impl Driver {
             let next = handle.begin_park();
             let now = clock.now();
             let source = handle.time_source();
-            let until_next = next.map(|tick| match source.tick_to_instant(tick) {
+            let until_next = next.map(|nanos| match source.nanos_to_instant(nanos) {
                 Some(at) => at.saturating_duration_since(now),
                 None => Duration::MAX,
             });
@@ -111,20 +106,20 @@ impl Driver {
                     self.park.park_timeout(Duration::ZERO);
                 }
                 Some(duration) => {
-                    let wake_tick = if Some(duration) == until_next {
+                    let wake = if Some(duration) == until_next {
                         next.unwrap_or(u64::MAX)
                     } else {
                         now.checked_add(duration)
-                            .map_or(u64::MAX, |at| source.deadline_to_tick(at))
+                            .map_or(u64::MAX, |at| source.instant_to_nanos(at))
                     };
-                    handle.set_parked_until(wake_tick);
+                    handle.set_parked_until(wake);
                     self.sleep_or_advance(handle, clock, duration);
                 }
             }
             handle.end_park();
         }
         // Step 4.
-        let now = handle.time_source().now_to_tick(clock.now());
+        let now = handle.time_source().instant_to_nanos(clock.now());
         handle.process(now);
     }
 

@@ -1,17 +1,14 @@
-//! Conversion between instants and wheel ticks (milliseconds since the driver
-//! started).
+//! Conversion between instants and the driver's time line: nanoseconds since
+//! the driver started, in a `u64`.
 //!
-//! Deadlines round up and the present rounds down, so an entry is due only
-//! once its deadline really has passed: a sleep never fires early. Everything
-//! saturates at [`MAX_TICK`], so `Duration::MAX` and instants near the end of
-//! time are merely "never", not an overflow.
+//! The wheel files a deadline under the millisecond tick it rounds up to and
+//! fires it once the clock has passed it, so a sleep never fires early.
+//! Everything saturates (at about 584 years), so `Duration::MAX` and instants
+//! near the end of time are merely "never", not an overflow.
 
-use super::wheel::MAX_TICK;
 use std::time::{Duration, Instant as StdInstant};
 
-const NANOS_PER_MILLI: u32 = 1_000_000;
-
-/// The driver's tick origin.
+/// The driver's time origin.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TimeSource {
     start: StdInstant,
@@ -22,30 +19,16 @@ impl TimeSource {
         TimeSource { start }
     }
 
-    /// The tick at which a timer for `deadline` becomes due (rounded up).
-    pub(crate) fn deadline_to_tick(&self, deadline: StdInstant) -> u64 {
-        let since = deadline.saturating_duration_since(self.start);
-        let sub_ms_up = u64::from(since.subsec_nanos().div_ceil(NANOS_PER_MILLI));
-        millis(since).saturating_add(sub_ms_up).min(MAX_TICK)
+    /// `instant` on the driver's time line (0 for anything before the start).
+    pub(crate) fn instant_to_nanos(&self, instant: StdInstant) -> u64 {
+        let since = instant.saturating_duration_since(self.start);
+        since.as_nanos().try_into().unwrap_or(u64::MAX)
     }
 
-    /// The last tick that has fully passed at `now` (rounded down).
-    pub(crate) fn now_to_tick(&self, now: StdInstant) -> u64 {
-        let since = now.saturating_duration_since(self.start);
-        millis(since)
-            .saturating_add(u64::from(since.subsec_millis()))
-            .min(MAX_TICK)
+    /// The instant of `nanos`; `None` if it is not representable.
+    pub(crate) fn nanos_to_instant(&self, nanos: u64) -> Option<StdInstant> {
+        self.start.checked_add(Duration::from_nanos(nanos))
     }
-
-    /// The instant at which `tick` begins; `None` if it is not representable.
-    pub(crate) fn tick_to_instant(&self, tick: u64) -> Option<StdInstant> {
-        self.start.checked_add(Duration::from_millis(tick))
-    }
-}
-
-/// Whole seconds of `d` in milliseconds, saturating.
-fn millis(d: Duration) -> u64 {
-    d.as_secs().saturating_mul(1000)
 }
 
 #[cfg(all(test, not(loom)))]
@@ -53,21 +36,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deadlines_round_up_and_now_rounds_down() {
+    fn round_trip() {
         let start = StdInstant::now();
         let source = TimeSource::new(start);
-        let at = |nanos: u64| start + Duration::from_nanos(nanos);
-        assert_eq!(source.deadline_to_tick(at(0)), 0);
-        assert_eq!(source.deadline_to_tick(at(1)), 1);
-        assert_eq!(source.deadline_to_tick(at(1_000_000)), 1);
-        assert_eq!(source.deadline_to_tick(at(1_000_001)), 2);
-        assert_eq!(source.deadline_to_tick(at(2_500_000_000)), 2500);
-        assert_eq!(source.now_to_tick(at(999_999)), 0);
-        assert_eq!(source.now_to_tick(at(1_000_000)), 1);
-        assert_eq!(source.now_to_tick(at(2_500_999_999)), 2500);
-        // Before the start: tick 0.
-        assert_eq!(source.deadline_to_tick(start - Duration::from_secs(1)), 0);
-        assert_eq!(source.tick_to_instant(7), Some(at(7_000_000)));
+        let at = start + Duration::from_nanos(1_234_567);
+        assert_eq!(source.instant_to_nanos(at), 1_234_567);
+        assert_eq!(source.nanos_to_instant(1_234_567), Some(at));
+        // Before the start: zero.
+        assert_eq!(source.instant_to_nanos(start - Duration::from_secs(1)), 0);
     }
 
     #[test]
@@ -75,7 +51,6 @@ mod tests {
         let start = StdInstant::now();
         let source = TimeSource::new(start);
         let far = start + Duration::from_secs(u64::MAX / 4);
-        assert_eq!(source.deadline_to_tick(far), MAX_TICK);
-        assert_eq!(source.now_to_tick(far), MAX_TICK);
+        assert_eq!(source.instant_to_nanos(far), u64::MAX);
     }
 }

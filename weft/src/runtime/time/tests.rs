@@ -10,13 +10,27 @@ use std::task::{Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 fn stack(pause: bool, start_paused: bool) -> (driver::Driver, Arc<driver::Handle>) {
+    sharded_stack(pause, start_paused, 1)
+}
+
+/// A driver stack whose timer has `shards` wheels.
+fn sharded_stack(
+    pause: bool,
+    start_paused: bool,
+    shards: usize,
+) -> (driver::Driver, Arc<driver::Handle>) {
     let cfg = Cfg {
         enable_io: false,
         enable_time: true,
         enable_pause_time: pause,
         start_paused,
+        workers: 1,
     };
-    let (driver, handle) = driver::Driver::new(&cfg).unwrap();
+    let (driver, mut handle) = driver::Driver::new(&cfg).unwrap();
+    // The time driver reaches its handle through the stack's, so swapping in
+    // a sharded one is all it takes.
+    let source = super::TimeSource::new(handle.clock.now());
+    handle.time = Some(super::Handle::new(source, shards));
     (driver, Arc::new(handle))
 }
 
@@ -223,8 +237,8 @@ fn no_unpark_while_the_driver_is_awake() {
     // an earlier one does.
     let later = Timer::new(&rt);
     let earlier = Timer::new(&rt);
-    time.begin_park();
-    time.set_parked_until(next_tick(&rt).unwrap());
+    let wake = time.begin_park().unwrap();
+    time.set_parked_until(wake);
     assert!(later
         .poll(Instant::now() + Duration::from_secs(5), &waker)
         .is_pending());
@@ -282,5 +296,39 @@ fn a_waker_may_drop_timers_of_the_same_shard() {
     drop(waker);
     driver.park(&rt);
     assert!(owner.0.lock().unwrap().is_empty());
+    assert_eq!(next_tick(&rt), None);
+}
+
+#[test]
+fn sharded_timers_from_many_threads_all_fire_or_cancel() {
+    let (mut driver, rt) = sharded_stack(false, false, 4);
+    let (count, waker) = counter();
+    let deadline = Instant::now() + Duration::from_millis(20);
+    let kept: Vec<Vec<Timer>> = std::thread::scope(|s| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (rt, waker) = (&rt, &waker);
+                s.spawn(move || {
+                    let timers: Vec<Timer> = (0..200).map(|_| Timer::new(rt)).collect();
+                    for t in &timers {
+                        assert!(t.poll(deadline, waker).is_pending());
+                    }
+                    // Cancel every other one (dropped here), keep the rest.
+                    timers
+                        .into_iter()
+                        .enumerate()
+                        .filter_map(|(i, t)| (i % 2 == 0).then_some(t))
+                        .collect()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    while count.0.load(Ordering::SeqCst) < 400 {
+        driver.park(&rt);
+    }
+    assert!(Instant::now() >= deadline);
+    assert_eq!(count.0.load(Ordering::SeqCst), 400);
+    assert!(kept.iter().flatten().all(|t| t.entry.is_fired()));
     assert_eq!(next_tick(&rt), None);
 }

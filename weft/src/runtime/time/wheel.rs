@@ -48,15 +48,18 @@ use std::ptr::NonNull;
 /// Number of levels.
 pub(super) const LEVELS: usize = 6;
 
+/// One tick is a millisecond.
+pub(super) const NANOS_PER_TICK: u64 = 1_000_000;
+
 /// Ticks covered by the whole wheel (one rotation of the top level); entries
 /// farther away than this share top-level slots with nearer ones.
 const WHEEL_RANGE: u64 = 1 << (SLOT_BITS as usize * LEVELS);
 
-/// The largest tick a timer may have. Deadlines beyond it (`Duration::MAX`,
-/// an `Instant` near the end of time) saturate to it; it leaves headroom so
-/// that `deadline + WHEEL_RANGE` in the level arithmetic cannot overflow.
-/// 2^62 ms is about 146 million years.
-pub(crate) const MAX_TICK: u64 = 1 << 62;
+/// The largest tick a timer may have: deadlines are nanoseconds since the
+/// driver started in a `u64`, which saturates at about 584 years. Deadlines
+/// beyond that (`Instant`s near the end of time) are filed here; the level
+/// arithmetic (`deadline + WHEEL_RANGE`) has ample headroom above it.
+pub(crate) const MAX_TICK: u64 = u64::MAX / NANOS_PER_TICK;
 
 /// The timing wheel of one shard.
 pub(super) struct Wheel {
@@ -87,10 +90,11 @@ impl Wheel {
         self.elapsed
     }
 
-    /// Files `entry` to fire at tick `when`.
+    /// Files `entry` to fire at `nanos` (nanoseconds since the driver
+    /// started), under the tick `nanos` rounds up to.
     ///
-    /// Returns `Err(())` without linking the entry if `when` is not after
-    /// `elapsed`: the caller fires it at once.
+    /// Returns `Err(())` without linking the entry if that tick is not after
+    /// `elapsed`: the deadline has passed, and the caller fires it at once.
     ///
     /// # Safety
     ///
@@ -101,17 +105,23 @@ impl Wheel {
     pub(super) unsafe fn insert(
         &mut self,
         entry: NonNull<TimerEntry>,
-        when: u64,
+        nanos: u64,
     ) -> Result<(), ()> {
-        let when = when.min(MAX_TICK);
+        let nanos = nanos.min(MAX_TICK * NANOS_PER_TICK);
+        let when = nanos.div_ceil(NANOS_PER_TICK);
         // SAFETY: the caller owns the unlinked entry's node.
-        unsafe { with_node(entry, |n| n.when = when) };
+        unsafe {
+            with_node(entry, |n| {
+                n.when = when;
+                n.nanos = nanos;
+            })
+        };
         if when <= self.elapsed {
             return Err(());
         }
         let level = level_for(self.elapsed, when);
         // SAFETY: caller's contract; the slot's other entries are in this wheel.
-        unsafe { self.levels[level].push(entry, when) };
+        unsafe { self.levels[level].push(entry, when, nanos) };
         Ok(())
     }
 
@@ -134,14 +144,36 @@ impl Wheel {
         }
     }
 
-    /// The tick at which the wheel next has work: the earliest slot start
-    /// (not necessarily an entry's own tick), or `elapsed` if entries are
-    /// pending. `None` if the wheel is empty.
+    /// When (ns since the driver started) the wheel next has work: the
+    /// latest deadline in the next level-0 slot (all of that slot is due
+    /// then), or the start of the next slot to cascade, or now if entries
+    /// are pending. `None` if the wheel is empty.
+    pub(super) fn next_wake(&self) -> Option<u64> {
+        if !self.pending.is_empty() {
+            return Some(self.elapsed.saturating_mul(NANOS_PER_TICK));
+        }
+        self.next_slot().map(|e| self.wake_of(&e))
+    }
+
+    /// The tick at which the wheel next has work (tests check the wheel's
+    /// structure with it).
+    #[cfg(test)]
     pub(super) fn next_expiration_tick(&self) -> Option<u64> {
         if !self.pending.is_empty() {
             return Some(self.elapsed);
         }
         self.next_slot().map(|e| e.deadline)
+    }
+
+    /// When `expiration` can be processed: a level-0 slot (one tick) once its
+    /// latest deadline passed, any other slot at its start.
+    fn wake_of(&self, expiration: &Expiration) -> u64 {
+        let start = expiration.deadline.saturating_mul(NANOS_PER_TICK);
+        if expiration.level == 0 {
+            self.levels[0].latest(expiration.slot).min(start)
+        } else {
+            start
+        }
     }
 
     /// The earliest slot to process; of equal starts, the higher level.
@@ -157,14 +189,21 @@ impl Wheel {
         best
     }
 
-    /// Advances the wheel to `now` and hands out the next due entry, unlinked
-    /// (its node says `Nowhere`). `None` once nothing due at or before `now`
-    /// is left; `elapsed` is then `now` (it never goes backwards).
+    /// Advances the wheel to `now` (ns since the driver started) and hands
+    /// out the next due entry, unlinked (its node says `Nowhere`). `None` once
+    /// nothing due at or before `now` is left; `elapsed` is then the last
+    /// whole tick before `now` (it never goes backwards).
+    ///
+    /// A level-0 slot is processed as soon as `now` passes the latest exact
+    /// deadline in it, even inside its tick: every entry in it is due, so a
+    /// 1 ms sleep takes 1 ms, not up to 2. `elapsed` then stays below the
+    /// slot's tick, so that a timer registered later for the rest of that
+    /// tick is still filed, not fired early.
     ///
     /// The caller may stop early (to wake a batch with the lock released) and
     /// call again: entries already found due wait in the pending list.
     pub(super) fn poll(&mut self, now: u64) -> Option<NonNull<TimerEntry>> {
-        let now = now.min(MAX_TICK);
+        let now_tick = now / NANOS_PER_TICK;
         loop {
             // SAFETY: every linked entry is live and the caller holds the lock
             // (the module invariant).
@@ -172,12 +211,26 @@ impl Wheel {
                 return Some(entry);
             }
             match self.next_slot() {
-                Some(expiration) if expiration.deadline <= now => self.cascade(expiration),
+                Some(expiration) if expiration.deadline <= now_tick => self.cascade(expiration),
+                Some(expiration) if expiration.level == 0 && self.wake_of(&expiration) <= now => {
+                    self.fire_slot_early(expiration)
+                }
                 _ => {
-                    self.elapsed = self.elapsed.max(now);
+                    self.elapsed = self.elapsed.max(now_tick);
                     return None;
                 }
             }
+        }
+    }
+
+    /// Moves a level-0 slot whose every deadline has passed to `pending`
+    /// before its tick is over.
+    fn fire_slot_early(&mut self, expiration: Expiration) {
+        let mut entries = self.levels[0].take_slot(expiration.slot);
+        // SAFETY: the entries were linked into this wheel (module invariant).
+        while let Some(entry) = unsafe { entries.pop_front() } {
+            // SAFETY: as above; the entry is now in no list.
+            unsafe { self.pending.push_back(entry, Location::Pending) };
         }
     }
 
@@ -192,7 +245,7 @@ impl Wheel {
         // SAFETY: the entries were linked into this wheel (module invariant).
         while let Some(entry) = unsafe { entries.pop_front() } {
             // SAFETY: as above; the entry is now in no list.
-            let when = unsafe { with_node(entry, |n| n.when) };
+            let (when, nanos) = unsafe { with_node(entry, |n| (n.when, n.nanos)) };
             if when <= self.elapsed {
                 // SAFETY: as above.
                 unsafe { self.pending.push_back(entry, Location::Pending) };
@@ -200,7 +253,7 @@ impl Wheel {
                 let level = level_for(self.elapsed, when);
                 debug_assert!(level < expiration.level || level == LEVELS - 1);
                 // SAFETY: as above.
-                unsafe { self.levels[level].push(entry, when) };
+                unsafe { self.levels[level].push(entry, when, nanos) };
             }
         }
     }
@@ -240,7 +293,7 @@ impl fmt::Debug for Wheel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Wheel")
             .field("elapsed", &self.elapsed)
-            .field("next", &self.next_expiration_tick())
+            .field("next_wake", &self.next_wake())
             .finish()
     }
 }
@@ -258,13 +311,16 @@ mod tests {
         NonNull::from(&**e)
     }
 
+    /// Inserts with a deadline exactly on tick `when`.
     fn insert(wheel: &mut Wheel, e: &Pin<Box<TimerEntry>>, when: u64) -> Result<(), ()> {
         // SAFETY: the boxed entries outlive the wheel operations in each test
         // and are removed or polled out before being dropped.
-        unsafe { wheel.insert(ptr(e), when) }
+        unsafe { wheel.insert(ptr(e), when.saturating_mul(NANOS_PER_TICK)) }
     }
 
+    /// Polls everything due at the start of tick `now`.
     fn fire_all(wheel: &mut Wheel, now: u64) -> Vec<NonNull<TimerEntry>> {
+        let now = now.saturating_mul(NANOS_PER_TICK);
         std::iter::from_fn(|| wheel.poll(now)).collect()
     }
 
@@ -348,8 +404,9 @@ mod tests {
         let mut wheel = Wheel::new();
         let a = entry();
         insert(&mut wheel, &a, u64::MAX).unwrap();
+        assert!(wheel.next_wake().unwrap() <= MAX_TICK * NANOS_PER_TICK);
         assert!(wheel.next_expiration_tick().unwrap() <= MAX_TICK);
-        assert_eq!(fire_all(&mut wheel, u64::MAX), vec![ptr(&a)]);
+        assert_eq!(fire_all(&mut wheel, MAX_TICK), vec![ptr(&a)]);
         assert_eq!(wheel.elapsed(), MAX_TICK);
     }
 
@@ -375,10 +432,10 @@ mod tests {
         insert(&mut wheel, &a, 5).unwrap();
         insert(&mut wheel, &b, 5).unwrap();
         // Hand out `a`; `b` is left pending.
-        assert_eq!(wheel.poll(5), Some(ptr(&a)));
+        assert_eq!(wheel.poll(5 * NANOS_PER_TICK), Some(ptr(&a)));
         // SAFETY: `b` is in the pending list.
         unsafe { wheel.remove(ptr(&b)) };
-        assert_eq!(wheel.poll(5), None);
+        assert_eq!(wheel.poll(5 * NANOS_PER_TICK), None);
         assert_eq!(wheel.next_expiration_tick(), None);
     }
 
@@ -395,6 +452,44 @@ mod tests {
         expected.sort();
         assert_eq!(drained, expected);
         assert_eq!(wheel.next_expiration_tick(), None);
+    }
+
+    #[test]
+    fn level_0_slot_fires_once_its_latest_deadline_passed() {
+        let mut wheel = Wheel::new();
+        let (a, b, c) = (entry(), entry(), entry());
+        // Tick 5 holds deadlines in (4 ms, 5 ms].
+        // SAFETY: as in `insert`.
+        unsafe {
+            wheel.insert(ptr(&a), 4_200_000).unwrap();
+            wheel.insert(ptr(&b), 4_700_000).unwrap();
+        }
+        assert_eq!(wheel.next_wake(), Some(4_700_000));
+        assert_eq!(wheel.poll(4_699_999), None);
+        assert_eq!(wheel.poll(4_700_000), Some(ptr(&a)));
+        assert_eq!(wheel.poll(4_700_000), Some(ptr(&b)));
+        assert_eq!(wheel.poll(4_700_000), None);
+        // The tick is not over: a timer later in it is filed, not fired.
+        assert_eq!(wheel.elapsed(), 4);
+        // SAFETY: as in `insert`.
+        unsafe { wheel.insert(ptr(&c), 4_900_000).unwrap() };
+        assert_eq!(wheel.poll(4_800_000), None);
+        assert_eq!(wheel.poll(4_900_000), Some(ptr(&c)));
+    }
+
+    #[test]
+    fn cancelling_the_latest_entry_still_fires_within_the_tick() {
+        let mut wheel = Wheel::new();
+        let (a, b) = (entry(), entry());
+        // SAFETY: as in `insert`.
+        unsafe {
+            wheel.insert(ptr(&a), 2_100_000).unwrap();
+            wheel.insert(ptr(&b), 2_900_000).unwrap();
+            wheel.remove(ptr(&b));
+        }
+        // Conservative: the slot still waits for 2.9 ms, never past tick 3.
+        assert_eq!(wheel.next_wake(), Some(2_900_000));
+        assert_eq!(wheel.poll(2_900_000), Some(ptr(&a)));
     }
 
     mod model {

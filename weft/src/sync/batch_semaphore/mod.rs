@@ -701,21 +701,6 @@ impl fmt::Display for TryAcquireError {
 
 impl std::error::Error for TryAcquireError {}
 
-/// Blocks the current thread on `future`, for the `blocking_*` methods of the
-/// locks and channels. Panics with Tokio's message inside a runtime, where
-/// blocking would stall the tasks of the thread.
-#[track_caller]
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    match crate::runtime::context::try_enter_blocking_region() {
-        Some(mut region) => region.block_on(future),
-        None => panic!(
-            "Cannot block the current thread from within a runtime. This happens \
-             because a function attempted to block the current thread while the \
-             thread is being used to drive asynchronous tasks."
-        ),
-    }
-}
-
 #[cfg(all(test, not(loom)))]
 mod tests;
 

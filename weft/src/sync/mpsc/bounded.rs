@@ -203,7 +203,7 @@ impl<T> Receiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv(&mut self) -> Option<T> {
-        ll::block_on(self.recv())
+        crate::util::blocking::block_on(self.recv())
     }
 
     /// Variant of [`Self::recv_many`] for blocking contexts.
@@ -222,7 +222,7 @@ impl<T> Receiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        ll::block_on(self.recv_many(buffer, limit))
+        crate::util::blocking::block_on(self.recv_many(buffer, limit))
     }
 
     /// Closes the receiving half of a channel without dropping it.
@@ -521,7 +521,7 @@ impl<T> Sender<T> {
     /// ```
     #[track_caller]
     pub fn blocking_send(&self, value: T) -> Result<(), SendError<T>> {
-        ll::block_on(self.send(value))
+        crate::util::blocking::block_on(self.send(value))
     }
 
     /// Checks if the channel has been closed: the receiver dropped or called

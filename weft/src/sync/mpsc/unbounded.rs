@@ -5,7 +5,6 @@
 use super::chan::{self, UnboundedSemaphore};
 use super::error::{SendError, TryRecvError};
 use crate::loom::sync::Arc;
-use crate::sync::batch_semaphore as ll;
 use std::fmt;
 use std::future::poll_fn;
 use std::task::{Context, Poll};
@@ -150,7 +149,7 @@ impl<T> UnboundedReceiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv(&mut self) -> Option<T> {
-        ll::block_on(self.recv())
+        crate::util::blocking::block_on(self.recv())
     }
 
     /// Variant of [`Self::recv_many`] for blocking contexts.
@@ -167,7 +166,7 @@ impl<T> UnboundedReceiver<T> {
     /// ```
     #[track_caller]
     pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        ll::block_on(self.recv_many(buffer, limit))
+        crate::util::blocking::block_on(self.recv_many(buffer, limit))
     }
 
     /// Closes the receiving half of a channel, without dropping it: further

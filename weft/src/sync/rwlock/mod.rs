@@ -227,7 +227,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     #[track_caller]
     pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
-        ll::block_on(self.read())
+        crate::util::blocking::block_on(self.read())
     }
 
     /// Locks this `RwLock` with shared read access, returning an owned guard
@@ -321,7 +321,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     #[track_caller]
     pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
-        ll::block_on(self.write())
+        crate::util::blocking::block_on(self.write())
     }
 
     /// Locks this `RwLock` with exclusive write access, returning an owned guard.

@@ -45,6 +45,7 @@ pub(crate) use worker::{block_in_place, Context};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
+use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::{blocking, scheduler};
 use crate::task::list::OwnedTasks;
@@ -76,6 +77,7 @@ struct Shared {
     #[allow(clippy::vec_box)]
     shutdown_cores: Mutex<Vec<Box<worker::Core>>>,
     driver: Arc<SharedDriver>,
+    worker_metrics: Box<[WorkerMetrics]>,
 }
 
 /// What other threads need of a worker: its stealable queue and its unparker.
@@ -115,6 +117,7 @@ impl MultiThread {
                 owned: OwnedTasks::new(size * 4),
                 shutdown_cores: Mutex::new(Vec::with_capacity(size)),
                 driver: shared_driver,
+                worker_metrics: (0..size).map(|_| WorkerMetrics::default()).collect(),
             },
             driver: driver_handle,
             blocking_spawner,
@@ -214,6 +217,10 @@ impl Handle {
         if !self.shared.inject.is_empty() {
             self.notify_parked();
         }
+    }
+
+    pub(crate) fn worker_metrics(&self) -> &[WorkerMetrics] {
+        &self.shared.worker_metrics
     }
 
     pub(crate) fn num_workers(&self) -> usize {

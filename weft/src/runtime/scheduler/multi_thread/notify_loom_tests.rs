@@ -94,6 +94,7 @@ fn task_from_outside_while_both_workers_go_to_sleep_runs() {
             enable_time: false,
             enable_pause_time: false,
             start_paused: false,
+            workers: 1,
         })
         .unwrap();
         let shared = Arc::new(SharedDriver::new(driver));

@@ -16,7 +16,7 @@ use crate::task::coop;
 use crate::task::Notified;
 use std::cell::RefCell;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Consecutive polls from the LIFO slot before the slot is bypassed for the
 /// rest of the tick: two tasks pinging each other must not starve the queue.
@@ -45,6 +45,8 @@ pub(super) struct Core {
     event_interval: u32,
     /// Per sibling: its poll count when this worker last saw its LIFO slot full.
     seen_polls: Vec<u32>,
+    /// When this worker last woke (for `worker_total_busy_duration`).
+    busy_since: Instant,
 }
 
 /// The scheduler context of a worker thread.
@@ -88,6 +90,7 @@ impl Core {
             global_queue_interval: config.global_queue_interval,
             event_interval: config.event_interval,
             seen_polls: vec![u32::MAX; num_workers],
+            busy_since: Instant::now(),
         })
     }
 
@@ -294,6 +297,7 @@ impl Context {
             }
         }
         core.pre_shutdown(&self.worker);
+        self.worker.handle.shared.worker_metrics[self.worker.index].stopped(core.busy_since);
         self.worker.handle.shutdown_core(core);
         Err(())
     }
@@ -342,6 +346,8 @@ impl Context {
             f();
         }
         if core.transition_to_parked(&self.worker) {
+            let metrics = &self.worker.handle.shared.worker_metrics[self.worker.index];
+            metrics.about_to_park(core.busy_since);
             while !core.is_shutdown {
                 let rescue = self.worker.handle.lifo_waiting_elsewhere(self.worker.index);
                 core = self.park_timeout(core, rescue.then_some(LIFO_RESCUE_INTERVAL));
@@ -356,6 +362,7 @@ impl Context {
                     break;
                 }
             }
+            core.busy_since = metrics.unparked();
         }
         if let Some(f) = &config.after_unpark {
             f();
