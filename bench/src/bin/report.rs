@@ -205,6 +205,11 @@ fn main() {
     let elapsed = started.elapsed().unwrap_or_default();
     let info = RunInfo {
         date: report::format_utc(unix),
+        args: std::env::args()
+            .skip(1)
+            .map(|a| if a.contains(' ') { format!("'{a}'") } else { a })
+            .collect::<Vec<_>>()
+            .join(" "),
         cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
         rustc: rustc_version(),
         settings: format!(
