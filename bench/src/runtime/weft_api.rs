@@ -333,6 +333,8 @@ impl NetApi for WeftLib {
 }
 
 #[cfg(not(weft_net))]
+// The stand-in stream type is the (never built) `Unavailable` future.
+#[allow(clippy::async_yields_async)]
 impl NetApi for WeftLib {
     const MISSING: Option<&'static str> =
         Some("weft has no `weft::net` + `weft::io` extension traits yet");
