@@ -408,7 +408,9 @@ pub fn render(table: &Table, memory: &[TaskMemory], info: &RunInfo) -> String {
          `target/weft-report/criterion/<benchmark>/<flavor>/new/estimates.json`.\n\
          - One benchmark under plain criterion, e.g. all flavors of `yield_many`: \
          `cargo bench -p weft-bench --bench suite -- yield_many`; one cell: \
-         `-- 'yield_many/weft-ct'`.\n\
+         `-- 'yield_many/weft-ct'`. (Bench targets also get the dev-dependency \
+         features, i.e. weft's and Tokio's `test-util` clocks; the report binary \
+         measures the production configuration.)\n\
          - Memory per idle task: `cargo run -p weft-bench --release --bin task_memory`.\n\
          - A profile of one cell: build with `cargo bench -p weft-bench --bench suite \
          --no-run`, then `valgrind --tool=callgrind target/release/deps/suite-* \
