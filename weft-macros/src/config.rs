@@ -6,7 +6,7 @@
 //!
 //! | argument           | value                                   | default                    |
 //! |--------------------|-----------------------------------------|----------------------------|
-//! | `flavor`           | `"current_thread"` or `"multi_thread"`  | main: multi, test: current |
+//! | `flavor`           | `"current_thread"`, `"multi_thread"` or `"local"` (a `LocalRuntime`) | main: multi, test: current |
 //! | `worker_threads`   | integer > 0, only with `multi_thread`   | the builder's default      |
 //! | `start_paused`     | bool, only with `current_thread`        | `false`                    |
 //! | `name`             | string: the runtime's name              | none                       |
@@ -26,6 +26,8 @@ pub(crate) type AttributeArgs = syn::punctuated::Punctuated<syn::Meta, syn::Toke
 pub(crate) enum Flavor {
     CurrentThread,
     MultiThread,
+    /// A current-thread `LocalRuntime`, where `spawn_local` works.
+    Local,
 }
 
 impl Flavor {
@@ -33,14 +35,7 @@ impl Flavor {
         match s {
             "current_thread" => Ok(Flavor::CurrentThread),
             "multi_thread" => Ok(Flavor::MultiThread),
-            // Tokio's `LocalRuntime` is behind `tokio_unstable`; weft follows the
-            // stable API only.
-            "local" => Err(
-                "The `local` runtime flavor is unstable in Tokio (it requires `tokio_unstable`) \
-                 and is not available in weft. The runtime flavors are `current_thread` and \
-                 `multi_thread`."
-                    .to_string(),
-            ),
+            "local" => Ok(Flavor::Local),
             "single_thread" => {
                 Err("The single threaded runtime flavor is called `current_thread`.".to_string())
             }
@@ -53,8 +48,8 @@ impl Flavor {
                     .to_string(),
             ),
             other => Err(format!(
-                "No such runtime flavor `{other}`. The runtime flavors are `current_thread` and \
-                 `multi_thread`."
+                "No such runtime flavor `{other}`. The runtime flavors are `current_thread`, \
+                 `local`, and `multi_thread`."
             )),
         }
     }
@@ -264,7 +259,9 @@ impl RawArgs {
             .flavor
             .map_or(self.kind.default_flavor(), |(flavor, _)| flavor);
         let macro_name = &self.macro_name;
-        if let (Flavor::CurrentThread, Some((_, span))) = (flavor, self.worker_threads) {
+        if let (Flavor::CurrentThread | Flavor::Local, Some((_, span))) =
+            (flavor, self.worker_threads)
+        {
             return Err(syn::Error::new(
                 span,
                 format!(

@@ -176,7 +176,7 @@ fn expand(input: EntryFn, kind: EntryKind, config: Config, crate_ref: CrateRef) 
     };
 
     let mut builder = match config.flavor {
-        Flavor::CurrentThread => {
+        Flavor::CurrentThread | Flavor::Local => {
             quote_spanned!(last_start=> #krate::runtime::Builder::new_current_thread())
         }
         Flavor::MultiThread => {
@@ -202,6 +202,12 @@ fn expand(input: EntryFn, kind: EntryKind, config: Config, crate_ref: CrateRef) 
     let body_ident = syn::Ident::new("body", Span::call_site().located_at(last_end));
     // The explicit `return` keeps `-> !` functions and clippy's
     // `semicolon_if_nothing_returned` quiet whatever the body's last statement is.
+    let build = match config.flavor {
+        Flavor::Local => {
+            quote_spanned!(last_start=> build_local(::core::default::Default::default()))
+        }
+        Flavor::CurrentThread | Flavor::MultiThread => quote_spanned!(last_start=> build()),
+    };
     let tail = quote_spanned! {last_end=>
         #[allow(
             clippy::expect_used,
@@ -212,7 +218,7 @@ fn expand(input: EntryFn, kind: EntryKind, config: Config, crate_ref: CrateRef) 
         {
             return #builder
                 .enable_all()
-                .build()
+                .#build
                 .expect("Failed building the Runtime")
                 .block_on(#body_ident);
         }

@@ -4,7 +4,7 @@ use crate::runtime::blocking::{self, pool::Callback, pool::ThreadNameFn, Blockin
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::scheduler::{self, current_thread::CurrentThread};
-use crate::runtime::{Handle, Runtime};
+use crate::runtime::{Handle, LocalOptions, LocalRuntime, Runtime};
 use std::fmt;
 use std::io;
 use std::time::Duration;
@@ -428,6 +428,34 @@ impl Builder {
         }
     }
 
+    /// Creates the configured runtime as a [`LocalRuntime`], which also runs
+    /// `!Send` tasks (`spawn_local`) on the current thread.
+    ///
+    /// # Panics
+    ///
+    /// If the builder was made with `new_multi_thread`: "multi_thread is not
+    /// supported for LocalRuntime".
+    ///
+    /// ```
+    /// use weft::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .build_local(LocalOptions::default())
+    ///     .unwrap();
+    /// let join = rt.spawn_local(async { std::rc::Rc::new(1) });
+    /// assert_eq!(*rt.block_on(join).unwrap(), 1);
+    /// ```
+    pub fn build_local(&mut self, options: LocalOptions) -> io::Result<LocalRuntime> {
+        match self.kind {
+            Kind::CurrentThread => Ok(LocalRuntime::from_runtime(
+                self.build_current_thread_for(Some(std::thread::current().id()))?,
+                options,
+            )),
+            #[cfg(feature = "rt-multi-thread")]
+            Kind::MultiThread => panic!("multi_thread is not supported for LocalRuntime"),
+        }
+    }
+
     fn driver_cfg(&self, workers: usize) -> driver::Cfg {
         driver::Cfg {
             enable_io: self.enable_io,
@@ -460,17 +488,29 @@ impl Builder {
             after_unpark: self.after_unpark.clone(),
             disable_lifo_slot: self.disable_lifo_slot,
             name: self.name.clone(),
+            local_runtime_thread: None,
         }
     }
 
     fn build_current_thread(&mut self) -> io::Result<Runtime> {
+        self.build_current_thread_for(None)
+    }
+
+    /// `local_runtime_thread`: see `Config`.
+    fn build_current_thread_for(
+        &mut self,
+        local_runtime_thread: Option<std::thread::ThreadId>,
+    ) -> io::Result<Runtime> {
         let (driver, driver_handle) = Driver::new(&self.driver_cfg(1))?;
         let blocking_pool = self.blocking_pool(0);
         let (scheduler, handle) = CurrentThread::new(
             driver,
             driver_handle,
             blocking_pool.spawner().clone(),
-            self.config(CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL),
+            Config {
+                local_runtime_thread,
+                ..self.config(CURRENT_THREAD_GLOBAL_QUEUE_INTERVAL)
+            },
         );
         let handle = Handle {
             inner: scheduler::Handle::CurrentThread(handle),

@@ -16,4 +16,7 @@ pub(crate) struct Config {
     pub(crate) disable_lifo_slot: bool,
     /// The runtime's name (`Builder::name`).
     pub(crate) name: Option<String>,
+    /// A `LocalRuntime`'s thread (where it was built): `spawn_local` under
+    /// its handle elsewhere panics with Tokio's message.
+    pub(crate) local_runtime_thread: Option<std::thread::ThreadId>,
 }

@@ -12,14 +12,18 @@
 //!   right now, so that a task woken on its own thread goes to the local queue;
 //! - `budget`: the coop budget of the current task poll;
 //! - `task_id`: the id of the task being polled, for `task::id()`;
+//! - `local_set`: the `LocalSet` that `task::spawn_local` spawns onto (set
+//!   while the set is polled or entered);
 //! - `rng`: a cheap random source for `select!` and work stealing.
 
 use crate::runtime::scheduler;
 use crate::runtime::{TryCurrentError, TryCurrentErrorKind};
 use crate::task::coop::Budget;
+use crate::task::local_set::LocalSetOwner;
 use crate::task::Id;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
+use std::rc::Rc;
 use std::task::Waker;
 
 pub(crate) const CONTEXT_MISSING_ERROR: &str =
@@ -40,6 +44,7 @@ struct Context {
     scheduler: Cell<*const scheduler::Context>,
     budget: Cell<Budget>,
     task_id: Cell<Option<Id>>,
+    local_set: RefCell<Option<Rc<LocalSetOwner>>>,
     rng: Cell<u64>,
 }
 
@@ -52,6 +57,7 @@ thread_local! {
             scheduler: Cell::new(std::ptr::null()),
             budget: Cell::new(Budget::unconstrained()),
             task_id: Cell::new(None),
+            local_set: RefCell::new(None),
             rng: Cell::new(0),
         }
     };
@@ -220,6 +226,54 @@ pub(crate) fn try_enter_blocking_region() -> Option<BlockingRegionGuard> {
         }))
 }
 
+/// Forbids `block_in_place` on this thread until dropped; see
+/// [`disallow_block_in_place`].
+#[derive(Debug)]
+pub(crate) struct DisallowBlockInPlaceGuard {
+    reset: bool,
+    _not_send: PhantomData<*const ()>,
+}
+
+/// Makes `block_in_place` panic while the guard lives, where it would be
+/// allowed (a multi-thread runtime's `block_on`): a `LocalSet` is being
+/// polled, and its tasks cannot continue on another thread.
+pub(crate) fn disallow_block_in_place() -> DisallowBlockInPlaceGuard {
+    let reset = CONTEXT
+        .try_with(|ctx| {
+            if ctx.runtime.get()
+                == (EnterRuntime::Entered {
+                    allow_block_in_place: true,
+                })
+            {
+                ctx.runtime.set(EnterRuntime::Entered {
+                    allow_block_in_place: false,
+                });
+                true
+            } else {
+                false
+            }
+        })
+        .unwrap_or(false);
+    DisallowBlockInPlaceGuard {
+        reset,
+        _not_send: PhantomData,
+    }
+}
+
+impl Drop for DisallowBlockInPlaceGuard {
+    fn drop(&mut self) {
+        if self.reset {
+            let _ = CONTEXT.try_with(|ctx| {
+                if ctx.runtime.get().is_entered() {
+                    ctx.runtime.set(EnterRuntime::Entered {
+                        allow_block_in_place: true,
+                    });
+                }
+            });
+        }
+    }
+}
+
 /// Runs `f` as if the thread were not driving a runtime (`block_in_place`),
 /// restoring the previous state afterwards.
 #[allow(dead_code)]
@@ -239,13 +293,19 @@ pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
 
 /// Installs `cx` as the running scheduler of this thread while `f` runs.
 pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
-    struct Reset(*const scheduler::Context);
+    // `None` when the thread-local is gone: a runtime dropped during
+    // thread-local destruction shuts down without a scheduler context.
+    struct Reset(Option<*const scheduler::Context>);
     impl Drop for Reset {
         fn drop(&mut self) {
-            CONTEXT.with(|ctx| ctx.scheduler.set(self.0));
+            if let Some(prev) = self.0 {
+                let _ = CONTEXT.try_with(|ctx| ctx.scheduler.set(prev));
+            }
         }
     }
-    let prev = CONTEXT.with(|ctx| ctx.scheduler.replace(cx as *const _));
+    let prev = CONTEXT
+        .try_with(|ctx| ctx.scheduler.replace(cx as *const _))
+        .ok();
     let _reset = Reset(prev);
     f()
 }
@@ -302,6 +362,27 @@ pub(crate) fn set_current_task_id(id: Option<Id>) -> Option<Id> {
 #[inline]
 pub(crate) fn current_task_id() -> Option<Id> {
     CONTEXT.try_with(|ctx| ctx.task_id.get()).unwrap_or(None)
+}
+
+// ---- current LocalSet ----------------------------------------------------
+
+/// Makes `owner` the current `LocalSet`, returning the previous one.
+pub(crate) fn set_current_local_set(owner: Option<Rc<LocalSetOwner>>) -> Option<Rc<LocalSetOwner>> {
+    CONTEXT
+        .try_with(|ctx| ctx.local_set.replace(owner))
+        .unwrap_or(None)
+}
+
+/// The `LocalSet` that is polled or entered on this thread, if any.
+pub(crate) fn current_local_set() -> Option<Rc<LocalSetOwner>> {
+    CONTEXT
+        .try_with(|ctx| ctx.local_set.borrow().clone())
+        .unwrap_or(None)
+}
+
+/// `false` once the thread-local is destroyed (thread exit).
+pub(crate) fn current_local_set_accessible() -> bool {
+    CONTEXT.try_with(|_| ()).is_ok()
 }
 
 // ---- random numbers -------------------------------------------------------

@@ -35,7 +35,17 @@ pub struct Handle {
 #[must_use = "Creating and dropping a guard does nothing"]
 pub struct EnterGuard<'a> {
     _guard: context::SetCurrentGuard,
+    /// A `LocalRuntime`'s guard also makes its `LocalSet` current.
+    local: Option<crate::task::LocalEnterGuard>,
     _handle_lifetime: PhantomData<&'a Handle>,
+}
+
+impl EnterGuard<'_> {
+    /// Also keeps `local` (a `LocalRuntime`'s set) current while the guard lives.
+    pub(crate) fn with_local_set(mut self, local: crate::task::LocalEnterGuard) -> Self {
+        self.local = Some(local);
+        self
+    }
 }
 
 /// An opaque id of a runtime, unique among the runtimes of the process.
@@ -74,6 +84,7 @@ impl Handle {
                 Some(guard) => guard,
                 None => panic!("{}", context::THREAD_LOCAL_DESTROYED_ERROR),
             },
+            local: None,
             _handle_lifetime: PhantomData,
         }
     }

@@ -21,6 +21,7 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
+mod local_runtime;
 pub(crate) mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
@@ -33,5 +34,6 @@ pub use builder::Builder;
 pub use error::TryCurrentError;
 pub(crate) use error::TryCurrentErrorKind;
 pub use handle::{EnterGuard, Handle, Id};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub use runtime::{Runtime, RuntimeFlavor};

@@ -209,35 +209,8 @@ impl<F: Future, S: Schedule> Harness<F, S> {
     }
 
     fn can_read_output(&self, waker: &Waker) -> bool {
-        let state = &self.header().state;
-        let trailer = self.trailer();
-        let snapshot = state.load();
-        if snapshot.is_complete() {
-            return true;
-        }
-        let res = if !snapshot.is_join_waker_set() {
-            // SAFETY: JOIN_WAKER clear: the JoinHandle owns the field (rule 4).
-            unsafe { trailer.set_waker(Some(waker.clone())) };
-            state.set_join_waker()
-        } else {
-            // SAFETY: JOIN_WAKER set: the field is read-only (rule 4).
-            if unsafe { trailer.will_wake(waker) } {
-                return false;
-            }
-            state.unset_join_waker().and_then(|_| {
-                // SAFETY: we just cleared JOIN_WAKER: the field is ours (rule 4).
-                unsafe { trailer.set_waker(Some(waker.clone())) };
-                state.set_join_waker()
-            })
-        };
-        match res {
-            Ok(_) => false,
-            Err(snapshot) => {
-                debug_assert!(snapshot.is_complete());
-                // The waker we may have written is still ours (JOIN_WAKER is clear).
-                true
-            }
-        }
+        // SAFETY: only `try_read_output` calls this, on behalf of the JoinHandle.
+        unsafe { can_read_output(self.header(), self.trailer(), waker) }
     }
 
     pub(super) fn drop_join_handle_slow(self) {
@@ -256,5 +229,45 @@ impl<F: Future, S: Schedule> Harness<F, S> {
             unsafe { self.trailer().set_waker(None) };
         }
         self.raw().drop_reference();
+    }
+}
+
+/// `true` if the task is complete (the JoinHandle may take the output);
+/// otherwise makes sure `waker` is the join waker, woken on completion.
+/// Needs no concrete types, so the JoinHandle can also call it to register a
+/// waker without reading the output (`JoinHandle::set_join_waker`).
+///
+/// # Safety
+///
+/// The caller is the task's JoinHandle (rule 4 lets it write the waker field),
+/// and `header`/`trailer` belong to one live task.
+pub(super) unsafe fn can_read_output(header: &Header, trailer: &Trailer, waker: &Waker) -> bool {
+    let state = &header.state;
+    let snapshot = state.load();
+    if snapshot.is_complete() {
+        return true;
+    }
+    let res = if !snapshot.is_join_waker_set() {
+        // SAFETY: JOIN_WAKER clear: the JoinHandle owns the field (rule 4).
+        unsafe { trailer.set_waker(Some(waker.clone())) };
+        state.set_join_waker()
+    } else {
+        // SAFETY: JOIN_WAKER set: the field is read-only (rule 4).
+        if unsafe { trailer.will_wake(waker) } {
+            return false;
+        }
+        state.unset_join_waker().and_then(|_| {
+            // SAFETY: we just cleared JOIN_WAKER: the field is ours (rule 4).
+            unsafe { trailer.set_waker(Some(waker.clone())) };
+            state.set_join_waker()
+        })
+    };
+    match res {
+        Ok(_) => false,
+        Err(snapshot) => {
+            debug_assert!(snapshot.is_complete());
+            // The waker we may have written is still ours (JOIN_WAKER is clear).
+            true
+        }
     }
 }

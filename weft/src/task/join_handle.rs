@@ -8,7 +8,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 /// An owned permission to join on a task (await its termination).
 ///
@@ -90,6 +90,16 @@ impl<T> JoinHandle<T> {
     pub fn abort_handle(&self) -> AbortHandle {
         self.raw.ref_inc();
         AbortHandle::new(self.raw)
+    }
+
+    /// Registers `waker` to be woken when the task completes, without taking
+    /// the output or spending coop budget; wakes it at once if the task is
+    /// already complete. `JoinSet` uses it to hand each task its entry's waker.
+    pub(crate) fn set_join_waker(&mut self, waker: &Waker) {
+        // SAFETY: `self` is the task's JoinHandle.
+        if unsafe { self.raw.set_join_waker(waker) } {
+            waker.wake_by_ref();
+        }
     }
 
     /// Returns the [task id](crate::task::Id) of the task.

@@ -10,6 +10,12 @@
 //! assert_eq!(handle.await.unwrap(), "hello");
 //! # }
 //! ```
+//!
+//! Beyond single tasks: a [`JoinSet`] owns a group of tasks and yields their
+//! outputs as they complete; a [`LocalSet`] runs `!Send` futures on one
+//! thread ([`spawn_local`]); [`task_local!`](crate::task_local) gives each
+//! task a value of its own; [`yield_now`] and the [`coop`] budget keep one
+//! busy task from starving the others.
 
 mod abort_handle;
 mod cell;
@@ -17,11 +23,15 @@ pub mod coop;
 mod error;
 mod harness;
 mod id;
+mod idle_notified_set;
 mod join_handle;
+mod join_set;
 pub(crate) mod list;
+pub(crate) mod local_set;
 mod raw;
 mod spawn;
 mod state;
+mod task_local;
 mod waker;
 mod yield_now;
 
@@ -37,8 +47,16 @@ pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use error::JoinError;
 pub use id::{id, try_id, Id};
 pub use join_handle::JoinHandle;
+pub use join_set::JoinSet;
+pub use local_set::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::{block_in_place, spawn, spawn_blocking};
+pub use task_local::LocalKey;
 pub use yield_now::yield_now;
+
+/// Futures returned by functions of this module.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
+}
 
 pub(crate) use cell::Header;
 pub(crate) use raw::RawTask;

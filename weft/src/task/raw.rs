@@ -108,6 +108,20 @@ impl RawTask {
         unsafe { (self.vtable().shutdown)(self.ptr) }
     }
 
+    /// Makes `waker` the join waker without reading the output; `true` if
+    /// the task is already complete (then the waker was not registered).
+    ///
+    /// # Safety
+    ///
+    /// The caller is the task's JoinHandle.
+    pub(super) unsafe fn set_join_waker(self, waker: &Waker) -> bool {
+        // SAFETY: the JoinHandle's reference keeps the cell alive; the
+        // caller is the JoinHandle, as `can_read_output` requires.
+        unsafe {
+            crate::task::harness::can_read_output(self.header(), Header::trailer(self.ptr), waker)
+        }
+    }
+
     pub(super) fn drop_join_handle_fast(self) -> bool {
         self.header().state.drop_join_handle_fast()
     }

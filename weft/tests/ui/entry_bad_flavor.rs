@@ -10,7 +10,4 @@ async fn flavor_not_a_string() {}
 #[weft::test(flavor = "current_thread", flavor = "current_thread")]
 async fn flavor_twice() {}
 
-#[weft::test(flavor = "local")]
-async fn unstable_local_flavor() {}
-
 fn main() {}

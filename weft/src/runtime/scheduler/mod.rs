@@ -76,6 +76,14 @@ impl Handle {
         }
     }
 
+    /// The thread of the `LocalRuntime` this is the handle of, if it is one.
+    pub(crate) fn local_runtime_thread(&self) -> Option<std::thread::ThreadId> {
+        match self {
+            Handle::CurrentThread(h) => h.config.local_runtime_thread,
+            Handle::MultiThread(_) => None,
+        }
+    }
+
     pub(crate) fn num_workers(&self) -> usize {
         match self {
             Handle::CurrentThread(_) => 1,
@@ -110,7 +118,7 @@ impl Context {
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer.defer(waker),
-            Context::MultiThread(cx) => cx.defer.defer(waker),
+            Context::MultiThread(cx) => cx.defer(waker),
         }
     }
 }

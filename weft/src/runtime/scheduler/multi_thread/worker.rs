@@ -390,6 +390,20 @@ impl Context {
     }
 }
 
+impl Context {
+    /// See `runtime::context::defer`. Without its core the thread is in
+    /// `block_in_place` and will not run the deferred list until the blocking
+    /// call returns (maybe never: `futures::executor::block_on(yield_now())`),
+    /// so wake at once.
+    pub(crate) fn defer(&self, waker: &std::task::Waker) {
+        if self.core.borrow().is_none() {
+            waker.wake_by_ref();
+        } else {
+            self.defer.defer(waker);
+        }
+    }
+}
+
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("multi_thread::Context")
