@@ -402,7 +402,7 @@ pub fn render(table: &Table, memory: &[TaskMemory], info: &RunInfo) -> String {
          - The whole report (suite, memory, this file): \
          `cargo run -p weft-bench --release --bin report`. Options: \
          `-- --measurement-time SECS` (default 2), `--filter REGEX` (criterion \
-         filter on `benchmark/flavor`), `--no-run` (re-render from the last \
+         filter on `benchmark/flavor`; other cells keep their last results), `--no-run` (re-render from the last \
          results), `--machine-note TEXT`, `--notes FILE` (appended under \"Where \
          weft falls short\"), `--out PATH`. Raw criterion results go to \
          `target/weft-report/criterion/<benchmark>/<flavor>/new/estimates.json`.\n\

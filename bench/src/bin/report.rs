@@ -15,6 +15,7 @@ OPTIONS
   --measurement-time SECS  criterion measurement time per cell (default 2;
                            warm-up is a quarter of it, 10 samples)
   --filter REGEX           run only benchmark/flavor ids matching REGEX
+                           (the other cells keep their last results)
   --no-run                 do not run the suite; render the last results
   --no-memory              skip the idle-task memory measurement
   --machine-note TEXT      a remark on the machine, printed under the header
@@ -180,8 +181,11 @@ fn main() {
     let started = SystemTime::now();
 
     if o.run {
-        // Stale cells from an earlier run must not mix with this one.
-        let _ = std::fs::remove_dir_all(&criterion_dir);
+        // Stale cells from an earlier run must not mix with a full run; a
+        // filtered run re-measures some cells and keeps the others.
+        if o.filter.is_none() {
+            let _ = std::fs::remove_dir_all(&criterion_dir);
+        }
         std::fs::create_dir_all(&criterion_dir).expect("create criterion dir");
         // Criterion reads its output directory from here, once.
         std::env::set_var("CRITERION_HOME", &criterion_dir);
