@@ -25,8 +25,12 @@ pub mod macros;
 #[doc(inline)]
 pub use macros::{main, test};
 
+#[cfg(feature = "fs")]
+pub mod fs;
 pub mod io;
 pub(crate) mod loom;
+#[cfg(feature = "net")]
+pub mod net;
 pub mod runtime;
 pub mod task;
 

@@ -433,3 +433,53 @@ fn worker_metrics_count_parks_and_busy_time() {
     assert_eq!(metrics.worker_park_unpark_count(0) % 2, 0);
     assert!(metrics.worker_total_busy_duration(0) > std::time::Duration::ZERO);
 }
+
+#[test]
+fn yielding_task_survives_the_end_of_block_on() {
+    // A task that yields while block_on's future completes has its wake
+    // deferred; it must still run at the next block_on.
+    let rt = new_rt();
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    rt.spawn(async move {
+        loop {
+            p.fetch_add(1, Ordering::SeqCst);
+            weft::task::yield_now().await;
+        }
+    });
+    rt.block_on(rt.spawn(async {})).unwrap();
+    let before = polls.load(Ordering::SeqCst);
+    rt.block_on(async {
+        for _ in 0..3 {
+            weft::task::yield_now().await;
+        }
+    });
+    assert!(
+        polls.load(Ordering::SeqCst) > before,
+        "the yielding task ran again"
+    );
+}
+
+#[test]
+fn panicking_future_is_dropped_while_the_panic_unwinds() {
+    struct Boom(Option<std_mpsc::Sender<bool>>);
+    impl std::future::Future for Boom {
+        type Output = ();
+        fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+            panic!("boom");
+        }
+    }
+    impl Drop for Boom {
+        fn drop(&mut self) {
+            let _ = self.0.take().unwrap().send(std::thread::panicking());
+        }
+    }
+    let rt = new_rt();
+    let (tx, rx) = std_mpsc::channel();
+    let err = rt.block_on(rt.spawn(Boom(Some(tx)))).unwrap_err();
+    assert!(err.is_panic());
+    assert!(
+        rx.recv().unwrap(),
+        "dropped during unwinding, as Tokio does"
+    );
+}

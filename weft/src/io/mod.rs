@@ -88,3 +88,34 @@ pub use self::util::{
 };
 
 // I/O driver, AsyncFd and stdio (added by the io-net work) go below.
+#[cfg(all(unix, feature = "net"))]
+mod async_fd;
+
+/// Unix-specific I/O: [`AsyncFd`](unix::AsyncFd), readiness for any file descriptor.
+#[cfg(all(unix, feature = "net"))]
+pub mod unix {
+    pub use super::async_fd::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdRegisterError, TryIoError,
+    };
+
+    /// Former name of [`AsyncFdRegisterError`].
+    #[doc(hidden)]
+    #[deprecated(note = "use `AsyncFdRegisterError` instead")]
+    pub type AsyncFdTryNewError<T> = AsyncFdRegisterError<T>;
+}
+
+// io-std: standard streams, and the blocking-pool adapter they share with fs::File.
+#[cfg(any(feature = "io-std", feature = "fs"))]
+pub(crate) mod blocking;
+#[cfg(feature = "io-std")]
+mod stderr;
+#[cfg(feature = "io-std")]
+mod stdin;
+#[cfg(feature = "io-std")]
+mod stdout;
+#[cfg(feature = "io-std")]
+pub use self::stderr::{stderr, Stderr};
+#[cfg(feature = "io-std")]
+pub use self::stdin::{stdin, Stdin};
+#[cfg(feature = "io-std")]
+pub use self::stdout::{stdout, Stdout};

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Driver ── TimeLayer ── IoStack ── ParkThread
-//!             │             └─ (I/O driver: mio::Poll, with the I/O issue)
+//!             │             └─ I/O driver (mio::Poll) when `enable_io`, else the thread parker
 //!             └─ timing wheel: fires due timers, bounds the sleep by the next deadline
 //! ```
 //!
@@ -25,7 +25,7 @@ use crate::runtime::time;
 /// What to build (from the runtime `Builder`).
 #[derive(Clone, Debug)]
 pub(crate) struct Cfg {
-    #[allow(dead_code)]
+    #[cfg_attr(not(feature = "net"), allow(dead_code))]
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
     pub(crate) enable_pause_time: bool,
@@ -44,6 +44,9 @@ pub(crate) struct Driver {
 #[derive(Debug)]
 pub(crate) struct Handle {
     unpark: UnparkThread,
+    /// The I/O driver, `None` unless `enable_io` was set.
+    #[cfg(feature = "net")]
+    pub(crate) io: Option<crate::loom::sync::Arc<crate::runtime::io::Handle>>,
     /// The timer, `None` unless `enable_time` was set.
     #[cfg(feature = "time")]
     #[allow(dead_code)] // read by `time::Sleep` (lands with the time issue)
@@ -60,30 +63,53 @@ enum TimeLayer {
     Disabled(IoStack),
 }
 
-/// The layer under the timer. I/O plugs in here.
+/// The layer under the timer: epoll when I/O is enabled, else the thread parker.
 #[derive(Debug)]
-pub(crate) struct IoStack {
-    park: ParkThread,
+pub(crate) enum IoStack {
+    #[cfg(feature = "net")]
+    Enabled(crate::runtime::io::Driver),
+    Disabled(ParkThread),
 }
 
 impl IoStack {
     pub(crate) fn park(&mut self) {
-        self.park.park();
+        match self {
+            #[cfg(feature = "net")]
+            IoStack::Enabled(io) => io.park(),
+            IoStack::Disabled(park) => park.park(),
+        }
     }
 
     pub(crate) fn park_timeout(&mut self, duration: Duration) {
-        self.park.park_timeout(duration);
+        match self {
+            #[cfg(feature = "net")]
+            IoStack::Enabled(io) => io.park_timeout(duration),
+            IoStack::Disabled(park) => park.park_timeout(duration),
+        }
     }
 
-    #[allow(dead_code)]
-    pub(crate) fn shutdown(&mut self) {}
+    pub(crate) fn shutdown(&mut self) {
+        match self {
+            #[cfg(feature = "net")]
+            IoStack::Enabled(io) => io.shutdown(),
+            IoStack::Disabled(_) => {}
+        }
+    }
 }
 
 impl Driver {
     pub(crate) fn new(cfg: &Cfg) -> io::Result<(Driver, Handle)> {
         let park = ParkThread::new();
         let unpark = park.unpark();
-        let io = IoStack { park };
+        #[cfg(feature = "net")]
+        let (io, io_handle) = if cfg.enable_io {
+            let (driver, handle) = crate::runtime::io::Driver::new()?;
+            (IoStack::Enabled(driver), Some(handle))
+        } else {
+            (IoStack::Disabled(park), None)
+        };
+        #[cfg(not(feature = "net"))]
+        let io = IoStack::Disabled(park);
 
         #[cfg(feature = "time")]
         {
@@ -98,6 +124,8 @@ impl Driver {
                 Driver { inner },
                 Handle {
                     unpark,
+                    #[cfg(feature = "net")]
+                    io: io_handle,
                     time: time_handle,
                     clock,
                 },
@@ -110,7 +138,11 @@ impl Driver {
                 Driver {
                     inner: TimeLayer::Disabled(io),
                 },
-                Handle { unpark },
+                Handle {
+                    unpark,
+                    #[cfg(feature = "net")]
+                    io: io_handle,
+                },
             ))
         }
     }
@@ -154,12 +186,27 @@ impl Driver {
 }
 
 impl Handle {
+    /// Notes a wake-up made by the thread that holds the driver (an I/O
+    /// event or a task waking another while the scheduler polls the
+    /// driver): no signal is needed, but a paused clock must not
+    /// auto-advance past the work that became ready.
+    pub(crate) fn unpark_self(&self) {
+        #[cfg(feature = "test-util")]
+        if let Some(time) = &self.time {
+            time.note_unpark();
+        }
+    }
+
     /// Wakes the thread parked in the driver (or makes its next park return).
     pub(crate) fn unpark(&self) {
         // A paused clock must not auto-advance across a park that was woken.
         #[cfg(feature = "test-util")]
         if let Some(time) = &self.time {
             time.note_unpark();
+        }
+        #[cfg(feature = "net")]
+        if let Some(io) = &self.io {
+            return io.unpark();
         }
         self.unpark.unpark();
     }

@@ -21,12 +21,15 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
+#[cfg(feature = "net")]
+pub(crate) mod io;
 mod local_runtime;
 pub(crate) mod metrics;
 pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
+mod shutdown_error;
 #[cfg(feature = "time")]
 pub(crate) mod time;
 
@@ -37,3 +40,4 @@ pub use handle::{EnterGuard, Handle, Id};
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub use runtime::{Runtime, RuntimeFlavor};
+pub use shutdown_error::is_rt_shutdown_err;

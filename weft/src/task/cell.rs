@@ -156,9 +156,24 @@ impl<F: Future, S> Core<F, S> {
     ///
     /// The caller holds RUNNING (rule 1) and the stage is `Running`.
     pub(super) unsafe fn poll(&self, id: Id, cx: &mut Context<'_>) -> Poll<()> {
+        /// Drops the future if its poll unwinds, while the panic is still in
+        /// flight (as Tokio does: a destructor sees `thread::panicking()`).
+        struct DropOnUnwind<'a, F: Future, S> {
+            core: &'a Core<F, S>,
+            id: Id,
+        }
+        impl<F: Future, S> Drop for DropOnUnwind<'_, F, S> {
+            fn drop(&mut self) {
+                // SAFETY: still under RUNNING (rule 1): the poll that
+                // panicked held it and nothing released it.
+                unsafe { self.core.set_stage(self.id, Stage::Consumed) };
+            }
+        }
+
         let res = {
             let _id = TaskIdGuard::enter(id);
-            self.stage.with_mut(|ptr| {
+            let guard = DropOnUnwind { core: self, id };
+            let res = self.stage.with_mut(|ptr| {
                 // SAFETY: rule 1 gives this thread exclusive access to the stage.
                 let Stage::Running(future) = (unsafe { &mut *ptr }) else {
                     unreachable!("polled a task that is not running");
@@ -166,7 +181,9 @@ impl<F: Future, S> Core<F, S> {
                 // SAFETY: the future lives in the heap cell and never moves
                 // until it is dropped in place.
                 unsafe { Pin::new_unchecked(future) }.poll(cx)
-            })
+            });
+            std::mem::forget(guard);
+            res
         };
         match res {
             Poll::Ready(output) => {

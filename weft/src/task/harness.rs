@@ -126,17 +126,12 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         unsafe { core.set_stage(id, Stage::Finished(Err(err))) };
     }
 
-    /// Replaces a future that panicked with `output`. RUNNING must be held.
+    /// Stores the output of a poll that panicked. `Core::poll` already
+    /// dropped the future while the panic unwound. RUNNING must be held.
     fn drop_future_with(&self, output: Result<F::Output, JoinError>) {
         let id = self.header().id;
-        let core = &self.cell().core;
-        // A destructor that panics too would lose the first panic; keep the first.
-        let _ = panic::catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: RUNNING is held (rule 1).
-            unsafe { core.set_stage(id, Stage::Consumed) }
-        }));
         // SAFETY: RUNNING is held (rule 1).
-        unsafe { core.set_stage(id, Stage::Finished(output)) };
+        unsafe { self.cell().core.set_stage(id, Stage::Finished(output)) };
     }
 
     /// (5) The output is stored: publish it, wake the JoinHandle, leave the

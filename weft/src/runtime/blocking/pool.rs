@@ -177,6 +177,33 @@ impl Spawner {
         join
     }
 
+    /// Like `spawn_blocking`, but the task runs even if the pool shuts down
+    /// before a thread picks it up (Tokio's `spawn_mandatory_blocking`):
+    /// `fs::File` and stdout writes, which the caller was already told
+    /// succeeded, are never dropped from the queue.
+    #[track_caller]
+    pub(crate) fn spawn_mandatory_blocking<F, R>(
+        &self,
+        rt: &scheduler::Handle,
+        func: F,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let location = Location::caller();
+        let id = task::Id::next();
+        let (task, notified, join) = task::new_task(
+            BlockingTask::new(func),
+            BlockingSchedule::new(rt, true),
+            id,
+            location,
+        );
+        drop(task);
+        self.spawn(notified, true, rt);
+        join
+    }
+
     /// Runs `func` on a pool thread even if the pool is shutting down (the
     /// runtime's worker threads: a worker core must always reach shutdown).
     #[track_caller]

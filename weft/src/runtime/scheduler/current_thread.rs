@@ -20,7 +20,7 @@
 //! (queues and driver) and runs tasks; the others poll only their own future
 //! and take the core over when it is released.
 
-use crate::loom::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering::SeqCst};
+use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
@@ -61,7 +61,6 @@ pub(crate) struct Handle {
     pub(crate) blocking_spawner: blocking::Spawner,
     pub(crate) config: Config,
     pub(crate) id: u64,
-    spawned: AtomicU64,
     pub(crate) worker_metrics: WorkerMetrics,
 }
 
@@ -99,7 +98,6 @@ impl CurrentThread {
             blocking_spawner,
             config,
             id: scheduler::next_runtime_id(),
-            spawned: AtomicU64::new(0),
             worker_metrics: WorkerMetrics::default(),
         });
         let core = Box::new(Core {
@@ -274,6 +272,12 @@ impl Drop for CoreGuard<'_> {
         let scheduler::Context::CurrentThread(cx) = &self.context else {
             unreachable!()
         };
+        // Tasks that yielded (or spent their budget) in the last round wait
+        // in `defer`, which dies with this context: wake them now, into the
+        // local queue, so that the next `block_on` runs them.
+        if !cx.defer.is_empty() && cx.core.borrow().is_some() {
+            context::set_scheduler(&self.context, || cx.defer.wake());
+        }
         if let Some(core) = cx.core.borrow_mut().take() {
             cx.handle.worker_metrics.stopped(core.busy_since);
             *self.scheduler.core.lock() = Some(core);
@@ -377,8 +381,6 @@ impl Handle {
         F::Output: 'static,
     {
         let (task, notified, join) = task::new_task(future, me.clone(), id, location);
-        me.spawned
-            .fetch_add(1, crate::loom::sync::atomic::Ordering::Relaxed);
         if let Some(notified) = me.owned.bind(task, notified) {
             me.schedule(notified);
         }
@@ -453,7 +455,10 @@ impl Schedule for Arc<Handle> {
         context::with_scheduler(|cx| match cx {
             Some(scheduler::Context::CurrentThread(cx)) if Arc::ptr_eq(self, &cx.handle) => {
                 match cx.core.borrow_mut().as_mut() {
-                    Some(core) => core.tasks.push_back(task),
+                    Some(core) => {
+                        core.tasks.push_back(task);
+                        self.driver.unpark_self();
+                    }
                     // The core is out of the context only while shutting
                     // down: the task is being cancelled anyway.
                     None => drop(task),

@@ -1,0 +1,803 @@
+//! `UnixDatagram`: Unix datagram sockets.
+
+use crate::io::{Interest, ReadBuf, Ready};
+#[cfg(feature = "io-util")]
+use crate::net::udp::recv_into;
+use crate::net::unix::SocketAddr;
+use crate::runtime::io::{Direction, PollEvented};
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
+use std::fmt;
+use std::io;
+use std::net::Shutdown;
+use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::unix::net;
+use std::path::Path;
+use std::task::{Context, Poll};
+
+/// The Unix address in `addr`: a path, an abstract name (Linux), or unnamed.
+fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
+    if let Some(path) = addr.as_pathname() {
+        return net::SocketAddr::from_pathname(path).map(SocketAddr);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Some(name) = addr.as_abstract_namespace() {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        return net::SocketAddr::from_abstract_name(name).map(SocketAddr);
+    }
+    // A sender without a name (e.g. the other end of a `pair()`) comes
+    // back with an empty address.
+    if addr.len() != 0 && addr.family() != libc::AF_UNIX as libc::sa_family_t {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a Unix address",
+        ));
+    }
+    // std cannot build an unnamed address from parts; take one from an
+    // unbound socket, once.
+    static UNNAMED: std::sync::OnceLock<net::SocketAddr> = std::sync::OnceLock::new();
+    if let Some(addr) = UNNAMED.get() {
+        return Ok(SocketAddr(addr.clone()));
+    }
+    let unnamed = net::UnixDatagram::unbound()?.local_addr()?;
+    Ok(SocketAddr(UNNAMED.get_or_init(|| unnamed).clone()))
+}
+
+/// An I/O object representing a Unix datagram socket.
+///
+/// ```
+/// # #[weft::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let (a, b) = weft::net::UnixDatagram::pair()?;
+/// a.send(b"one").await?;
+/// let mut buf = [0; 8];
+/// assert_eq!(b.recv(&mut buf).await?, 3);
+/// # Ok(())
+/// # }
+/// ```
+pub struct UnixDatagram {
+    io: PollEvented<mio::net::UnixDatagram>,
+}
+
+impl UnixDatagram {
+    #[track_caller]
+    pub(crate) fn from_mio(socket: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        let io = PollEvented::new(socket)?;
+        Ok(UnixDatagram { io })
+    }
+
+    /// Creates a new datagram socket bound to `path`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let dir = std::env::temp_dir();
+    /// let pa = dir.join(format!("weft-doc-ud{}-a-{}", line!(), std::process::id()));
+    /// let pb = dir.join(format!("weft-doc-ud{}-b-{}", line!(), std::process::id()));
+    /// let _ = std::fs::remove_file(&pa);
+    /// let _ = std::fs::remove_file(&pb);
+    /// let x = weft::net::UnixDatagram::bind(&pa)?;
+    /// let y = weft::net::UnixDatagram::bind(&pb)?;
+    /// x.send_to(b"hi", &pb).await?;
+    /// let mut buf = [0; 4];
+    /// let (n, from) = y.recv_from(&mut buf).await?;
+    /// assert_eq!((n, from.as_pathname()), (2, Some(pa.as_path())));
+    /// std::fs::remove_file(&pa)?;
+    /// std::fs::remove_file(&pb)?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn bind<P>(path: P) -> io::Result<UnixDatagram>
+    where
+        P: AsRef<Path>,
+    {
+        UnixDatagram::from_mio(mio::net::UnixDatagram::bind(path)?)
+    }
+
+    /// Creates an unnamed pair of connected sockets.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"x").await?;
+    /// let mut buf = [0; 1];
+    /// assert_eq!(b.recv(&mut buf).await?, 1);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        let (a, b) = mio::net::UnixDatagram::pair()?;
+        let a = UnixDatagram::from_mio(a)?;
+        let b = UnixDatagram::from_mio(b)?;
+        a.io.registration().assume_ready(Ready::WRITABLE);
+        b.io.registration().assume_ready(Ready::WRITABLE);
+        Ok((a, b))
+    }
+
+    /// Wraps a `std` socket. The caller is responsible for putting it in
+    /// non-blocking mode first.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let std_sock = std::os::unix::net::UnixDatagram::unbound()?;
+    /// std_sock.set_nonblocking(true)?;
+    /// let sock = weft::net::UnixDatagram::from_std(std_sock)?;
+    /// assert!(sock.local_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn from_std(datagram: net::UnixDatagram) -> io::Result<UnixDatagram> {
+        UnixDatagram::from_mio(mio::net::UnixDatagram::from_std(datagram))
+    }
+
+    /// Turns the socket back into a `std` one, still in non-blocking mode.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let std_sock = a.into_std()?;
+    /// std_sock.set_nonblocking(false)?;
+    /// let a = ();
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_std(self) -> io::Result<net::UnixDatagram> {
+        let mio = self.io.into_inner()?;
+        // SAFETY: the fd comes from `into_raw_fd`, so ownership moves to the
+        // std socket exactly once.
+        Ok(unsafe { net::UnixDatagram::from_raw_fd(mio.into_raw_fd()) })
+    }
+
+    /// Creates a new datagram socket not bound to any address.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let sock = weft::net::UnixDatagram::unbound()?;
+    /// assert!(sock.local_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn unbound() -> io::Result<UnixDatagram> {
+        UnixDatagram::from_mio(mio::net::UnixDatagram::unbound()?)
+    }
+
+    /// Connects the socket to `path`: `send`/`recv` then use that peer only.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let dir = std::env::temp_dir();
+    /// let pa = dir.join(format!("weft-doc-ud{}-a-{}", line!(), std::process::id()));
+    /// let pb = dir.join(format!("weft-doc-ud{}-b-{}", line!(), std::process::id()));
+    /// let _ = std::fs::remove_file(&pa);
+    /// let _ = std::fs::remove_file(&pb);
+    /// let x = weft::net::UnixDatagram::unbound()?;
+    /// let y = weft::net::UnixDatagram::bind(&pb)?;
+    /// x.connect(&pb)?;
+    /// x.send(b"hi").await?;
+    /// let mut buf = [0; 2];
+    /// assert_eq!(y.recv(&mut buf).await?, 2);
+    /// std::fs::remove_file(&pb)?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
+        self.io.connect(path)
+    }
+
+    /// Waits for any of the requested ready states (possibly a false positive).
+    /// Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert!(a.ready(weft::io::Interest::WRITABLE).await?.is_writable());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        let event = self.io.registration().readiness(interest).await?;
+        Ok(event.ready)
+    }
+
+    /// Waits for the socket to become writable. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.writable().await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.ready(Interest::WRITABLE).await?;
+        Ok(())
+    }
+
+    /// Polls for write readiness. Only the last task to poll is woken.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
+    }
+
+    /// Waits for the socket to become readable. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// b.send(b"x").await?;
+    /// a.readable().await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.ready(Interest::READABLE).await?;
+        Ok(())
+    }
+
+    /// Polls for read readiness. Only the last task to poll is woken.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// b.send(b"x").await?;
+    /// std::future::poll_fn(|cx| a.poll_recv_ready(cx)).await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
+    }
+
+    /// Sends data to the connected peer. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert_eq!(a.send(b"abc").await?, 3);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .async_io(Interest::WRITABLE, || self.io.send(buf))
+            .await
+    }
+
+    /// Tries to send to the connected peer without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert_eq!(a.try_send(b"abc")?, 3);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::WRITABLE, || self.io.send(buf))
+    }
+
+    /// Tries to send to `target` without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let dir = std::env::temp_dir();
+    /// let pa = dir.join(format!("weft-doc-ud{}-a-{}", line!(), std::process::id()));
+    /// let pb = dir.join(format!("weft-doc-ud{}-b-{}", line!(), std::process::id()));
+    /// let _ = std::fs::remove_file(&pa);
+    /// let _ = std::fs::remove_file(&pb);
+    /// let y = weft::net::UnixDatagram::bind(&pb)?;
+    /// let x = weft::net::UnixDatagram::unbound()?;
+    /// x.writable().await?;
+    /// assert_eq!(x.try_send_to(b"abc", &pb)?, 3);
+    /// std::fs::remove_file(&pb)?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_send_to<P>(&self, buf: &[u8], target: P) -> io::Result<usize>
+    where
+        P: AsRef<Path>,
+    {
+        self.io
+            .registration()
+            .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
+    }
+
+    /// Receives one datagram from the connected peer. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(b.recv(&mut buf).await?, 3);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || self.io.recv(buf))
+            .await
+    }
+
+    /// Tries to receive one datagram without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert!(b.try_recv(&mut [0; 8]).is_err());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::READABLE, || self.io.recv(buf))
+    }
+
+    /// Sends data to the socket at `target`. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let dir = std::env::temp_dir();
+    /// let pa = dir.join(format!("weft-doc-ud{}-a-{}", line!(), std::process::id()));
+    /// let pb = dir.join(format!("weft-doc-ud{}-b-{}", line!(), std::process::id()));
+    /// let _ = std::fs::remove_file(&pa);
+    /// let _ = std::fs::remove_file(&pb);
+    /// let _y = weft::net::UnixDatagram::bind(&pb)?;
+    /// let x = weft::net::UnixDatagram::unbound()?;
+    /// assert_eq!(x.send_to(b"abc", &pb).await?, 3);
+    /// std::fs::remove_file(&pb)?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_to<P>(&self, buf: &[u8], target: P) -> io::Result<usize>
+    where
+        P: AsRef<Path>,
+    {
+        self.io
+            .registration()
+            .async_io(Interest::WRITABLE, || self.io.send_to(buf, target.as_ref()))
+            .await
+    }
+
+    /// Receives one datagram and the address it came from. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut buf = [0; 8];
+    /// let (n, from) = b.recv_from(&mut buf).await?;
+    /// assert_eq!(n, 3);
+    /// assert!(from.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, addr) = self
+            .io
+            .registration()
+            .async_io(Interest::READABLE, || self.io.recv_from(buf))
+            .await?;
+        Ok((n, SocketAddr(addr)))
+    }
+
+    /// Polls to send data to `target`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let dir = std::env::temp_dir();
+    /// let pa = dir.join(format!("weft-doc-ud{}-a-{}", line!(), std::process::id()));
+    /// let pb = dir.join(format!("weft-doc-ud{}-b-{}", line!(), std::process::id()));
+    /// let _ = std::fs::remove_file(&pa);
+    /// let _ = std::fs::remove_file(&pb);
+    /// let _y = weft::net::UnixDatagram::bind(&pb)?;
+    /// let n = std::future::poll_fn(|cx| a.poll_send_to(cx, b"abc", &pb)).await?;
+    /// assert_eq!(n, 3);
+    /// std::fs::remove_file(&pb)?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_send_to<P>(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: P,
+    ) -> Poll<io::Result<usize>>
+    where
+        P: AsRef<Path>,
+    {
+        self.io.registration().poll_io(cx, Direction::Write, || {
+            self.io.send_to(buf, target.as_ref())
+        })
+    }
+
+    /// Polls to send data to the connected peer.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// let n = std::future::poll_fn(|cx| a.poll_send(cx, b"abc")).await?;
+    /// assert_eq!(n, 3);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        self.io
+            .registration()
+            .poll_io(cx, Direction::Write, || self.io.send(buf))
+    }
+
+    /// Tries to receive one datagram and its sender without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert!(b.try_recv_from(&mut [0; 8]).is_err());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        let (n, addr) = self
+            .io
+            .registration()
+            .try_io(Interest::READABLE, || self.io.recv_from(buf))?;
+        Ok((n, SocketAddr(addr)))
+    }
+
+    /// Runs `f` if the socket looks ready for `interest`, clearing readiness if
+    /// it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert_eq!(a.try_io(weft::io::Interest::WRITABLE, || Ok(1))?, 1);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.registration().try_io(interest, f)
+    }
+
+    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert_eq!(a.async_io(weft::io::Interest::WRITABLE, || Ok(2)).await?, 2);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.registration().async_io(interest, f).await
+    }
+
+    /// Returns the local address that this socket is bound to.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert!(a.local_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.local_addr().map(SocketAddr)
+    }
+
+    /// Returns the address of this socket's peer.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert!(a.peer_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.peer_addr().map(SocketAddr)
+    }
+
+    /// Returns the value of the `SO_ERROR` option (and clears it).
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// assert!(a.take_error()?.is_none());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.take_error()
+    }
+
+    /// Shuts down the read, write, or both halves of this connection.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.shutdown(std::net::Shutdown::Write)?;
+    /// assert!(a.send(b"x").await.is_err());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.io.shutdown(how)
+    }
+
+    /// Polls to receive one datagram from the connected peer into `buf`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut storage = [0; 8];
+    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
+    /// std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
+            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
+        })
+    }
+
+    /// Polls to receive one datagram and its sender into `buf`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut storage = [0; 8];
+    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
+    /// let from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
+    /// assert!(from.is_unnamed());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
+            let (n, addr) = socket2::SockRef::from(io).recv_from(dst)?;
+            Ok((n, unix_addr(&addr)?))
+        })
+    }
+
+    /// Tries to receive one datagram into `buf`'s spare capacity without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// b.readable().await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert_eq!(b.try_recv_buf(&mut buf)?, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            recv_into(buf, |dst| {
+                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+            })
+            .map(|(n, ())| n)
+        })
+    }
+
+    /// Receives one datagram into `buf`'s spare capacity.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// assert_eq!(b.recv_buf(&mut buf).await?, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || {
+                recv_into(buf, |dst| {
+                    socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+                })
+                .map(|(n, ())| n)
+            })
+            .await
+    }
+
+    /// Tries to receive one datagram and its sender into `buf`'s spare capacity
+    /// without waiting.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// b.readable().await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// let (n, from) = b.try_recv_buf_from(&mut buf)?;
+    /// assert_eq!(n, 3);
+    /// assert!(from.is_unnamed());
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            recv_into(buf, |dst| {
+                let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
+                Ok((n, unix_addr(&addr)?))
+            })
+        })
+    }
+
+    /// Receives one datagram and its sender into `buf`'s spare capacity.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"abc").await?;
+    /// let mut buf = Vec::with_capacity(8);
+    /// let (n, _from) = b.recv_buf_from(&mut buf).await?;
+    /// assert_eq!(n, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || {
+                recv_into(buf, |dst| {
+                    let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
+                    Ok((n, unix_addr(&addr)?))
+                })
+            })
+            .await
+    }
+}
+
+impl TryFrom<net::UnixDatagram> for UnixDatagram {
+    type Error = io::Error;
+
+    /// Consumes the socket, returning the weft I/O object. Equivalent to
+    /// [`UnixDatagram::from_std`].
+    fn try_from(socket: net::UnixDatagram) -> io::Result<Self> {
+        Self::from_std(socket)
+    }
+}
+
+impl fmt::Debug for UnixDatagram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (*self.io).fmt(f)
+    }
+}
+
+impl AsRawFd for UnixDatagram {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixDatagram {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
+        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
+    }
+}

@@ -1,0 +1,616 @@
+//! `UnixStream`: a connected Unix stream socket.
+
+use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::net::unix::split::{self, ReadHalf, WriteHalf};
+use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
+use crate::net::unix::{ucred, SocketAddr, UCred};
+use crate::runtime::io::PollEvented;
+#[cfg(feature = "io-util")]
+use bytes::BufMut;
+use std::fmt;
+use std::future::poll_fn;
+use std::io::{self, Read, Write};
+use std::net::Shutdown;
+use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::unix::net;
+use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A structure representing a connected Unix socket.
+///
+/// ```
+/// # #[weft::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let (a, b) = weft::net::UnixStream::pair()?;
+/// a.try_write(b"ping")?;
+/// b.readable().await?;
+/// let mut buf = [0; 4];
+/// assert_eq!(b.try_read(&mut buf)?, 4);
+/// # Ok(())
+/// # }
+/// ```
+pub struct UnixStream {
+    io: PollEvented<mio::net::UnixStream>,
+}
+
+impl UnixStream {
+    #[track_caller]
+    pub(crate) fn new(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+        let io = PollEvented::new(stream)?;
+        Ok(UnixStream { io })
+    }
+
+    /// An accepted stream starts out assumed readable and writable (see
+    /// `TcpStream::new_accepted`).
+    pub(crate) fn new_accepted(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(stream)?;
+        stream
+            .io
+            .registration()
+            .assume_ready(Ready::READABLE | Ready::WRITABLE);
+        Ok(stream)
+    }
+
+    /// Connects to the socket named by `path`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let path = std::env::temp_dir().join(format!("weft-doc-usc-{}", std::process::id()));
+    /// let _ = std::fs::remove_file(&path);
+    /// let listener = weft::net::UnixListener::bind(&path)?;
+    /// let client = weft::net::UnixStream::connect(&path).await?;
+    /// assert_eq!(client.peer_addr()?.as_pathname(), Some(path.as_path()));
+    /// # drop(listener);
+    /// std::fs::remove_file(&path)?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect<P>(path: P) -> io::Result<UnixStream>
+    where
+        P: AsRef<Path>,
+    {
+        let addr = crate::net::unix::listener::path_to_addr(path.as_ref())?;
+        let stream = mio::net::UnixStream::connect_addr(&addr)?;
+        UnixStream::connect_mio(stream).await
+    }
+
+    /// Connects to the socket at `socket_addr` (which may be in the abstract
+    /// namespace on Linux).
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// use std::os::linux::net::SocketAddrExt;
+    /// let name = format!("weft-doc-usca-{}", std::process::id());
+    /// let addr: weft::net::unix::SocketAddr =
+    ///     std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?.into();
+    /// let _listener = weft::net::UnixListener::bind_addr(&addr)?;
+    /// let client = weft::net::UnixStream::connect_addr(&addr).await?;
+    /// assert_eq!(client.peer_addr()?.as_abstract_name(), Some(name.as_bytes()));
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
+        let stream = mio::net::UnixStream::connect_addr(&socket_addr.0)?;
+        UnixStream::connect_mio(stream).await
+    }
+
+    pub(crate) async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(stream)?;
+        poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
+        if let Some(e) = stream.io.take_error()? {
+            return Err(e);
+        }
+        Ok(stream)
+    }
+
+    /// Waits for any of the requested ready states (possibly a false positive).
+    /// Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let ready = a.ready(weft::io::Interest::WRITABLE).await?;
+    /// assert!(ready.is_writable());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        let event = self.io.registration().readiness(interest).await?;
+        Ok(event.ready)
+    }
+
+    /// Waits for the socket to become readable. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// b.try_write(b"x")?;
+    /// a.readable().await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn readable(&self) -> io::Result<()> {
+        self.ready(Interest::READABLE).await?;
+        Ok(())
+    }
+
+    /// Polls for read readiness. Only the last task to poll is woken.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// b.try_write(b"x")?;
+    /// std::future::poll_fn(|cx| a.poll_read_ready(cx)).await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
+    }
+
+    /// Tries to read without waiting: `WouldBlock` if no data is available,
+    /// `Ok(0)` at end of stream.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// b.try_write(b"hey")?;
+    /// a.readable().await?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(a.try_read(&mut buf)?, 3);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::READABLE, || (&*self.io).read(buf))
+    }
+
+    /// Like [`try_read`](UnixStream::try_read), into several buffers.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// b.try_write(b"hey")?;
+    /// a.readable().await?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(a.try_read_vectored(&mut [std::io::IoSliceMut::new(&mut buf)])?, 3);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
+    }
+
+    /// Tries to read into `buf`'s spare capacity without waiting, advancing
+    /// it by the number of bytes read.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// b.try_write(b"abc")?;
+    /// a.readable().await?;
+    /// let mut buf = Vec::new();
+    /// assert_eq!(a.try_read_buf(&mut buf)?, 3);
+    /// assert_eq!(buf, b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "io-util")]
+    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::udp::recv_into(buf, |dst| {
+                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
+            })
+            .map(|(n, ())| n)
+        })
+    }
+
+    /// Waits for the socket to become writable. Cancel safe.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// a.writable().await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn writable(&self) -> io::Result<()> {
+        self.ready(Interest::WRITABLE).await?;
+        Ok(())
+    }
+
+    /// Polls for write readiness. Only the last task to poll is woken.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// std::future::poll_fn(|cx| a.poll_write_ready(cx)).await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
+    }
+
+    /// Tries to write without waiting: `WouldBlock` if the send buffer is full.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// assert_eq!(a.try_write(b"hello")?, 5);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::WRITABLE, || (&*self.io).write(buf))
+    }
+
+    /// Like [`try_write`](UnixStream::try_write), from several buffers.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// assert_eq!(a.try_write_vectored(&[std::io::IoSlice::new(b"ab")])?, 2);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_write_vectored(&self, buf: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::WRITABLE, || (&*self.io).write_vectored(buf))
+    }
+
+    /// Runs `f` if the socket looks ready for `interest`, clearing readiness if
+    /// it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let n = a.try_io(weft::io::Interest::WRITABLE, || Ok(1))?;
+    /// assert_eq!(n, 1);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.registration().try_io(interest, f)
+    }
+
+    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let n = a.async_io(weft::io::Interest::WRITABLE, || Ok(2)).await?;
+    /// assert_eq!(n, 2);
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.registration().async_io(interest, f).await
+    }
+
+    /// Wraps a connected `std` stream. The caller is responsible for putting it
+    /// in non-blocking mode first.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let (x, _y) = std::os::unix::net::UnixStream::pair()?;
+    /// x.set_nonblocking(true)?;
+    /// let stream = weft::net::UnixStream::from_std(x)?;
+    /// assert!(stream.peer_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn from_std(stream: net::UnixStream) -> io::Result<UnixStream> {
+        UnixStream::new(mio::net::UnixStream::from_std(stream))
+    }
+
+    /// Turns the stream back into a `std` one, still in non-blocking mode.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let std_stream = a.into_std()?;
+    /// std_stream.set_nonblocking(false)?;
+    /// let a = ();
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_std(self) -> io::Result<net::UnixStream> {
+        let mio = self.io.into_inner()?;
+        // SAFETY: the fd comes from `into_raw_fd`, so ownership moves to the
+        // std stream exactly once.
+        Ok(unsafe { net::UnixStream::from_raw_fd(mio.into_raw_fd()) })
+    }
+
+    /// Creates an unnamed pair of connected sockets.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime, or on a runtime without I/O enabled.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// a.try_write(b"x")?;
+    /// b.readable().await?;
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = mio::net::UnixStream::pair()?;
+        let a = UnixStream::new(a)?;
+        let b = UnixStream::new(b)?;
+        // Both ends of a fresh pair are writable; no need to wait for the
+        // driver's first event to find out.
+        a.io.registration().assume_ready(Ready::WRITABLE);
+        b.io.registration().assume_ready(Ready::WRITABLE);
+        Ok((a, b))
+    }
+
+    /// Returns the socket address of the local half of this connection.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// assert!(a.local_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.local_addr().map(SocketAddr)
+    }
+
+    /// Returns the socket address of the remote half of this connection.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// assert!(a.peer_addr()?.is_unnamed());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.peer_addr().map(SocketAddr)
+    }
+
+    /// Returns effective credentials of the process which called `connect` or `pair`.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// assert_eq!(a.peer_cred()?.pid(), Some(std::process::id() as i32));
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn peer_cred(&self) -> io::Result<UCred> {
+        ucred::peer_cred(self.as_raw_fd())
+    }
+
+    /// Returns the value of the `SO_ERROR` option (and clears it).
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// assert!(a.take_error()?.is_none());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.take_error()
+    }
+
+    /// Splits the stream into borrowed read and write halves.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let mut a = a;
+    /// let (read, write) = a.split();
+    /// write.try_write(b"x")?;
+    /// assert!(read.try_read(&mut [0; 1]).is_err());
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn split<'a>(&'a mut self) -> (ReadHalf<'a>, WriteHalf<'a>) {
+        split::split(self)
+    }
+
+    /// Splits the stream into owned halves; dropping the write half shuts down
+    /// the write direction.
+    ///
+    /// ```
+    /// # #[weft::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixStream::pair()?;
+    /// let (read, write) = a.into_split();
+    /// let a = read.reunite(write).unwrap();
+    /// # drop((a, b));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        split_owned::split_owned(self)
+    }
+
+    pub(crate) fn poll_read_priv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
+            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
+        })
+    }
+
+    pub(crate) fn poll_write_priv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write(cx, buf)
+    }
+
+    pub(crate) fn poll_write_vectored_priv(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_vectored(cx, bufs)
+    }
+
+    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
+        match self.io.shutdown(how) {
+            // The peer reset the connection: there is nothing left to shut
+            // down, which is what the caller wanted.
+            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
+            result => result,
+        }
+    }
+}
+
+impl TryFrom<net::UnixStream> for UnixStream {
+    type Error = io::Error;
+
+    /// Consumes the stream, returning the weft I/O object. Equivalent to
+    /// [`UnixStream::from_std`].
+    fn try_from(stream: net::UnixStream) -> io::Result<Self> {
+        Self::from_std(stream)
+    }
+}
+
+impl AsyncRead for UnixStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.poll_read_priv(cx, buf)
+    }
+}
+
+impl AsyncWrite for UnixStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_priv(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.poll_write_vectored_priv(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(self.shutdown_std(Shutdown::Write))
+    }
+}
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (*self.io).fmt(f)
+    }
+}
+
+impl AsRef<Self> for UnixStream {
+    fn as_ref(&self) -> &Self {
+        self
+    }
+}
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for UnixStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
+        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
+    }
+}
