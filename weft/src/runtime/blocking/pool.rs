@@ -247,6 +247,9 @@ impl Spawner {
             shared.num_idle -= 1;
             inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
             shared.num_notify += 1;
+            // Signal after unlocking: a thread woken while we still held the
+            // lock would only go back to sleep on it (two more futex calls).
+            drop(shared);
             inner.condvar.notify_one();
             return;
         }
