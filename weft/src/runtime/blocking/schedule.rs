@@ -36,7 +36,12 @@ impl Schedule for BlockingSchedule {
         #[cfg(feature = "test-util")]
         if let Some(handle) = &self.handle {
             handle.driver().clock.allow_auto_advance();
-            handle.driver().unpark();
+            // Only a paused clock needs the parked driver to look again
+            // (it may now auto-advance); otherwise this would be a wasted
+            // wake-up per blocking task.
+            if crate::runtime::time::any_clock_paused() {
+                handle.driver().unpark();
+            }
         }
         None
     }
