@@ -222,9 +222,12 @@ impl<T> IdleNotifiedSet<T> {
             // SAFETY: entries leave the set only through `&mut self`, which we
             // hold, so each is still alive (its list's reference); the value
             // is ours (rule 3).
-            unsafe { ptr.as_ref() }
-                .value
-                .with_mut(|value| f(unsafe { &mut **value }));
+            let entry = unsafe { ptr.as_ref() };
+            entry.value.with_mut(|value| {
+                // SAFETY: the value is ours (rule 3): no other access while
+                // we hold `&mut self`.
+                f(unsafe { &mut **value })
+            });
         }
     }
 
