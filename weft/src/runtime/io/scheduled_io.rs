@@ -40,6 +40,7 @@ use crate::loom::sync::atomic::AtomicUsize;
 use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire};
 use crate::loom::sync::Mutex;
 use crate::runtime::io::{Direction, ReadyEvent};
+use crate::util::wake_list::WakeList;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
@@ -90,40 +91,6 @@ enum WaiterSlot {
     },
     /// Woken by the driver; the owning future completes on its next poll.
     Notified,
-}
-
-/// Wakers collected under the lock and woken after it is released: a woken
-/// task may run (and take this lock) on another thread at once.
-struct WakeList {
-    wakers: [Option<Waker>; 32],
-    len: usize,
-}
-
-impl WakeList {
-    fn new() -> WakeList {
-        WakeList {
-            wakers: Default::default(),
-            len: 0,
-        }
-    }
-
-    fn is_full(&self) -> bool {
-        self.len == self.wakers.len()
-    }
-
-    fn push(&mut self, waker: Waker) {
-        self.wakers[self.len] = Some(waker);
-        self.len += 1;
-    }
-
-    fn wake_all(&mut self) {
-        for slot in &mut self.wakers[..self.len] {
-            if let Some(waker) = slot.take() {
-                waker.wake();
-            }
-        }
-        self.len = 0;
-    }
 }
 
 fn unpack(word: usize) -> (Ready, u16, bool) {
@@ -199,7 +166,7 @@ impl ScheduledIo {
         }
         let mut index = 0;
         while index < waiters.slots.len() {
-            if wakers.is_full() {
+            if !wakers.can_push() {
                 // Never hold the lock while waking; resume where we stopped.
                 drop(waiters);
                 wakers.wake_all();

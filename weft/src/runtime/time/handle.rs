@@ -46,6 +46,7 @@ use super::wheel::Wheel;
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use crate::loom::sync::{Mutex, MutexGuard};
 use crate::runtime::driver;
+use crate::util::wake_list::WakeList;
 use std::fmt;
 use std::ptr::NonNull;
 use std::task::{Poll, Waker};
@@ -339,7 +340,7 @@ impl Handle {
                 // the shard locked.
                 if let Some(waker) = unsafe { fire(ptr) } {
                     wakers.push(waker);
-                    if wakers.is_full() {
+                    if !wakers.can_push() {
                         drop(wheel);
                         wakers.wake_all();
                         wheel = self.lock(shard);
@@ -362,7 +363,7 @@ impl Handle {
                 // SAFETY: as in `process`.
                 if let Some(waker) = unsafe { fire(ptr) } {
                     wakers.push(waker);
-                    if wakers.is_full() {
+                    if !wakers.can_push() {
                         drop(wheel);
                         wakers.wake_all();
                         wheel = self.lock(shard);
@@ -396,41 +397,5 @@ impl fmt::Debug for Handle {
             .field("parked_until", &self.parked_until.load(SeqCst))
             .field("is_shutdown", &self.is_shutdown())
             .finish()
-    }
-}
-
-/// Wakers collected under a shard lock, woken after it is released. A fixed
-/// array: firing timers never allocates.
-struct WakeList {
-    wakers: [Option<Waker>; WAKE_BATCH],
-    len: usize,
-}
-
-const WAKE_BATCH: usize = 32;
-
-impl WakeList {
-    fn new() -> WakeList {
-        WakeList {
-            wakers: std::array::from_fn(|_| None),
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, waker: Waker) {
-        self.wakers[self.len] = Some(waker);
-        self.len += 1;
-    }
-
-    fn is_full(&self) -> bool {
-        self.len == WAKE_BATCH
-    }
-
-    fn wake_all(&mut self) {
-        for waker in &mut self.wakers[..self.len] {
-            if let Some(waker) = waker.take() {
-                waker.wake();
-            }
-        }
-        self.len = 0;
     }
 }
