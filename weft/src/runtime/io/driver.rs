@@ -68,6 +68,9 @@ pub(crate) struct Driver {
     /// Resources with an event in the current batch, woken outside the lock.
     dispatch: Vec<(Arc<ScheduledIo>, Ready)>,
     is_shutdown: bool,
+    /// This driver's end of the signal self-pipe, under `SIGNAL_TOKEN`.
+    #[cfg(feature = "signal")]
+    signal: crate::signal::registry::DriverLink,
 }
 
 /// The shared side: registers sources and wakes the driver.
@@ -83,6 +86,11 @@ impl Driver {
         let poll = mio::Poll::new()?;
         let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
         let registry = poll.registry().try_clone()?;
+        #[cfg(feature = "signal")]
+        let signal = crate::signal::registry::DriverLink::register(
+            poll.registry(),
+            super::registration_set::SIGNAL_TOKEN,
+        )?;
         let handle = Arc::new(Handle {
             registry,
             waker,
@@ -95,6 +103,8 @@ impl Driver {
             handle: handle.clone(),
             dispatch: Vec::new(),
             is_shutdown: false,
+            #[cfg(feature = "signal")]
+            signal,
         };
         Ok((driver, handle))
     }
@@ -150,11 +160,18 @@ impl Driver {
         if self.events.is_empty() {
             return;
         }
+        #[cfg(feature = "signal")]
+        let mut signal_ready = false;
         {
             let registrations = self.handle.registrations.lock();
             for event in self.events.iter() {
                 let token = event.token();
                 if token == WAKE_TOKEN {
+                    continue;
+                }
+                #[cfg(feature = "signal")]
+                if token == super::registration_set::SIGNAL_TOKEN {
+                    signal_ready = true;
                     continue;
                 }
                 // A stale token (slot reused since the event was queued)
@@ -168,6 +185,12 @@ impl Driver {
         for (io, ready) in self.dispatch.drain(..) {
             io.set_readiness(Tick::Set, |curr| curr | ready);
             io.wake(ready);
+        }
+        // A signal handler wrote to the self-pipe: drain it and wake the
+        // listeners (outside the registrations lock, like any wake).
+        #[cfg(feature = "signal")]
+        if signal_ready {
+            self.signal.process();
         }
     }
 }
@@ -207,7 +230,7 @@ impl Handle {
         self.registrations.lock().release(io);
     }
 
-    #[cfg(test)]
+    /// Whether the driver has shut down (no registration is accepted).
     pub(crate) fn is_shutdown(&self) -> bool {
         self.registrations.lock().is_shutdown()
     }
