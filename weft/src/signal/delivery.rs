@@ -96,7 +96,11 @@ impl Delivery {
     /// Step 1: marks the signal as arrived. Async-signal-safe (one atomic
     /// store, no allocation, no lock): the signal handler calls it.
     pub(crate) fn record(&self) {
-        self.pending.store(true, Ordering::SeqCst);
+        // A swap rather than a store: the same instruction on x86 for
+        // `SeqCst`, and loom (0.7) can order a plain store before a racing
+        // swap that already read the older value, which real hardware never
+        // does; with two read-modify-writes the model is exact.
+        self.pending.swap(true, Ordering::SeqCst);
     }
 
     /// Step 2: whether the signal arrived since the last call; clears the mark.
@@ -135,10 +139,12 @@ impl Delivery {
         drop(waiters);
         wakers.wake_all();
     }
+}
 
+impl Listener {
     /// A new listener that reports broadcasts made from now on.
-    pub(crate) fn listen(self: &Arc<Self>) -> Listener {
-        let mut waiters = self.waiters.lock();
+    pub(crate) fn new(delivery: &Arc<Delivery>) -> Listener {
+        let mut waiters = delivery.waiters.lock();
         let slot = match waiters.free.pop() {
             Some(slot) => {
                 waiters.slots[slot] = Slot::Idle;
@@ -151,17 +157,15 @@ impl Delivery {
         };
         // Read under the lock so that a concurrent broadcast is either
         // counted in `seen` or reported to this listener.
-        let seen = self.version.load(Ordering::Acquire);
+        let seen = delivery.version.load(Ordering::Acquire);
         drop(waiters);
         Listener {
-            delivery: self.clone(),
+            delivery: delivery.clone(),
             seen,
             slot,
         }
     }
-}
 
-impl Listener {
     /// Step 4: `Ready` once the signal arrived since the last `Ready` (or
     /// since this listener was created); otherwise registers `cx`'s waker.
     /// Consumes one unit of the task's cooperative budget when ready.
@@ -258,7 +262,7 @@ mod tests {
     #[test]
     fn broadcast_before_poll_is_not_lost_and_coalesces() {
         let delivery = Arc::new(Delivery::new());
-        let mut listener = delivery.listen();
+        let mut listener = Listener::new(&delivery);
         let (count, waker) = counter();
         let mut cx = Context::from_waker(&waker);
         delivery.broadcast();
@@ -275,7 +279,7 @@ mod tests {
     fn broadcast_before_listen_is_not_reported() {
         let delivery = Arc::new(Delivery::new());
         delivery.broadcast();
-        let mut listener = delivery.listen();
+        let mut listener = Listener::new(&delivery);
         let (_count, waker) = counter();
         assert!(listener
             .poll_recv(&mut Context::from_waker(&waker))
@@ -289,7 +293,7 @@ mod tests {
         let n = crate::util::wake_list::INLINE * 2 + 3;
         let (count, waker) = counter();
         let mut cx = Context::from_waker(&waker);
-        let mut listeners: Vec<Listener> = (0..n).map(|_| delivery.listen()).collect();
+        let mut listeners: Vec<Listener> = (0..n).map(|_| Listener::new(&delivery)).collect();
         for l in &mut listeners {
             assert!(l.poll_recv(&mut cx).is_pending());
         }
@@ -310,7 +314,7 @@ mod tests {
         let delivery = Arc::new(Delivery::new());
         let (count, waker) = counter();
         let mut cx = Context::from_waker(&waker);
-        let mut first = delivery.listen();
+        let mut first = Listener::new(&delivery);
         assert!(first.poll_recv(&mut cx).is_pending());
         drop(first);
         assert_eq!(
@@ -318,7 +322,7 @@ mod tests {
             2,
             "the dropped listener's waker clone is released"
         );
-        let mut second = delivery.listen();
+        let mut second = Listener::new(&delivery);
         assert_eq!(delivery.waiters.lock().slots.len(), 1, "slot reused");
         assert!(second.poll_recv(&mut cx).is_pending());
         delivery.broadcast();
@@ -335,32 +339,43 @@ mod loom_tests {
     use std::future::poll_fn;
 
     /// Steps 1 and 2: the handler (record, then "write a byte") racing with
-    /// a driver (wait for a byte, drain it, take the pending flag, then
-    /// broadcast). The listener, created before the signal, always sees it.
+    /// a driver turn (drain the byte if there is one, then take the pending
+    /// flag and broadcast), then the driver's next turn, which the byte
+    /// written by the handler triggers if the first turn missed it. The
+    /// listener, created before the signal, sees it exactly once.
     #[test]
     fn signal_is_never_lost_between_handler_and_driver() {
+        fn driver_turn(delivery: &Delivery, byte: &AtomicBool) {
+            if byte.swap(false, Ordering::SeqCst) && delivery.take_pending() {
+                delivery.broadcast();
+            }
+        }
         loom::model(|| {
             let delivery = Arc::new(Delivery::new());
             let byte = Arc::new(AtomicBool::new(false));
-            let mut listener = delivery.listen();
+            let mut listener = Listener::new(&delivery);
 
             let (d, b) = (delivery.clone(), byte.clone());
             let handler = thread::spawn(move || {
                 d.record();
-                b.store(true, Ordering::SeqCst);
+                // A swap, not a store: see `record`.
+                b.swap(true, Ordering::SeqCst);
             });
             let (d, b) = (delivery.clone(), byte.clone());
-            let driver = thread::spawn(move || {
-                // Woken by the byte; drain it, then look at the flags.
-                while !b.swap(false, Ordering::SeqCst) {
-                    thread::yield_now();
-                }
-                assert!(d.take_pending(), "a drained byte implies a pending flag");
-                d.broadcast();
-            });
-            loom::future::block_on(poll_fn(|cx| listener.poll_recv(cx)));
+            let driver = thread::spawn(move || driver_turn(&d, &b));
+            let mut cx = Context::from_waker(Waker::noop());
+            let early = listener.poll_recv(&mut cx).is_ready();
             handler.join().unwrap();
             driver.join().unwrap();
+            // The next turn: runs only if a byte is left in the pipe.
+            driver_turn(&delivery, &byte);
+            assert!(!byte.load(Ordering::SeqCst));
+            assert!(
+                !delivery.take_pending(),
+                "no recorded signal is left behind"
+            );
+            let late = listener.poll_recv(&mut cx).is_ready();
+            assert!(early ^ late, "reported exactly once");
         });
     }
 
@@ -370,8 +385,8 @@ mod loom_tests {
     fn broadcast_racing_with_polls_reaches_every_listener() {
         loom::model(|| {
             let delivery = Arc::new(Delivery::new());
-            let mut first = delivery.listen();
-            let mut second = delivery.listen();
+            let mut first = Listener::new(&delivery);
+            let mut second = Listener::new(&delivery);
             let d = delivery.clone();
             let broadcaster = thread::spawn(move || d.broadcast());
             let other = thread::spawn(move || {
@@ -392,7 +407,7 @@ mod loom_tests {
             let delivery = Arc::new(Delivery::new());
             let d = delivery.clone();
             let broadcaster = thread::spawn(move || d.broadcast());
-            let mut listener = delivery.listen();
+            let mut listener = Listener::new(&delivery);
             broadcaster.join().unwrap();
             // Ready or not (depending on the interleaving), the first poll
             // leaves the listener in step with the one broadcast made.

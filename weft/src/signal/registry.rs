@@ -194,8 +194,8 @@ mod tests {
         let globals = Globals::new().unwrap();
         let usr = globals.delivery(libc::SIGWINCH).unwrap().clone();
         let other = globals.delivery(libc::SIGURG).unwrap().clone();
-        let mut usr_listener = usr.listen();
-        let mut other_listener = other.listen();
+        let mut usr_listener = crate::signal::delivery::Listener::new(&usr);
+        let mut other_listener = crate::signal::delivery::Listener::new(&other);
         globals.on_signal(libc::SIGWINCH);
         globals.on_signal(libc::SIGWINCH);
         let mut receiver = &globals.receiver;

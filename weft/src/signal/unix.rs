@@ -328,7 +328,7 @@ pub(crate) fn signal_with_handle(kind: SignalKind, handle: &Handle) -> io::Resul
     };
     globals.install(signum)?;
     Ok(Signal {
-        listener: delivery.listen(),
+        listener: Listener::new(delivery),
     })
 }
 
