@@ -30,10 +30,13 @@ pub(crate) struct Globals {
     receiver: UnixStream,
     /// Indexed by signal number (index 0 unused).
     deliveries: Box<[Arc<Delivery>]>,
-    /// Whether the handler of each signal number is installed: the result
-    /// of the one attempt (`Err` holds the OS error code, if any).
-    installed: Box<[OnceLock<Result<(), Option<i32>>>]>,
+    /// Whether the handler of each signal number is installed.
+    installed: Box<[OnceLock<Installed>]>,
 }
+
+/// The result of the one attempt to install a signal's handler; `Err`
+/// holds the OS error code, if there was one.
+type Installed = Result<(), Option<i32>>;
 
 static GLOBALS: OnceLock<Globals> = OnceLock::new();
 
