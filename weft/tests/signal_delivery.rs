@@ -199,3 +199,10 @@ fn signal_kind_constructors_match_libc() {
     let set: std::collections::HashSet<SignalKind> = kinds.iter().map(|(k, _)| *k).collect();
     assert_eq!(set.len(), kinds.len());
 }
+
+#[test]
+fn public_types_are_send_sync_unpin() {
+    fn assert_traits<T: Send + Sync + Unpin + std::fmt::Debug>() {}
+    assert_traits::<Signal>();
+    assert_traits::<SignalKind>();
+}
