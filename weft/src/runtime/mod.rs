@@ -29,7 +29,7 @@ pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
-mod shutdown_error;
+pub(crate) mod shutdown_error;
 #[cfg(feature = "time")]
 pub(crate) mod time;
 
