@@ -420,4 +420,28 @@ mod loom_tests {
             second.join().unwrap();
         });
     }
+
+    /// A listener dropped (and its slot reused by a new one) while a
+    /// broadcast runs does not keep the remaining listener from being woken.
+    #[test]
+    fn drop_and_relisten_racing_with_broadcast() {
+        loom::model(|| {
+            let delivery = Arc::new(Delivery::new());
+            let mut kept = Listener::new(&delivery);
+            let dropped = Listener::new(&delivery);
+            let d = delivery.clone();
+            let churn = thread::spawn(move || {
+                drop(dropped);
+                // Takes the freed slot; created before or after the
+                // broadcast, it must be in step with the version.
+                let fresh = Listener::new(&d);
+                assert!(fresh.seen <= 1);
+            });
+            let d = delivery.clone();
+            let broadcaster = thread::spawn(move || d.broadcast());
+            loom::future::block_on(poll_fn(|cx| kept.poll_recv(cx)));
+            churn.join().unwrap();
+            broadcaster.join().unwrap();
+        });
+    }
 }
