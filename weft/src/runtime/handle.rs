@@ -234,6 +234,25 @@ impl Handle {
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics::new(self.clone())
     }
+
+    /// Takes a dump of the runtime's live tasks: id, state, poll count and
+    /// spawn location of each (a weft extension, see [`dump`](crate::runtime::dump)).
+    ///
+    /// Synchronous, callable from any thread (also from inside one of the
+    /// runtime's own tasks); the workers keep running while it is taken.
+    /// Unlike Tokio's unstable `Handle::dump` (an `async fn` that traces
+    /// each task's await points), it records no backtraces.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    /// let task = rt.spawn(std::future::pending::<()>());
+    /// let dump = rt.handle().dump();
+    /// assert_eq!(dump.tasks().len(), 1);
+    /// assert_eq!(dump.tasks()[0].id(), task.id());
+    /// ```
+    pub fn dump(&self) -> crate::runtime::Dump {
+        self.inner.dump()
+    }
 }
 
 impl fmt::Debug for Handle {

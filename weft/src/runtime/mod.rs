@@ -19,6 +19,7 @@ mod builder;
 pub(crate) mod config;
 pub(crate) mod context;
 pub(crate) mod driver;
+pub mod dump;
 mod error;
 mod handle;
 // The I/O driver serves sockets (`net`) and the signal self-pipe (`signal`).
@@ -35,6 +36,7 @@ pub(crate) mod shutdown_error;
 pub(crate) mod time;
 
 pub use builder::Builder;
+pub use dump::Dump;
 pub use error::TryCurrentError;
 pub(crate) use error::TryCurrentErrorKind;
 pub use handle::{EnterGuard, Handle, Id};

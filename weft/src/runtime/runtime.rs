@@ -186,6 +186,17 @@ impl Runtime {
         self.handle.metrics()
     }
 
+    /// Takes a dump of the runtime's live tasks. See [`Handle::dump`].
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let _task = rt.spawn(std::future::pending::<()>());
+    /// assert_eq!(rt.dump().tasks().len(), 1);
+    /// ```
+    pub fn dump(&self) -> crate::runtime::Dump {
+        self.handle.dump()
+    }
+
     fn shutdown_scheduler(&mut self) {
         match &mut self.scheduler {
             Scheduler::CurrentThread(s) => {

@@ -13,7 +13,9 @@
 //! Which thread may touch which field is governed by the rules in `state.rs`.
 
 use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use crate::runtime::context;
+use crate::runtime::dump::{TaskSnapshot, TaskState};
 use crate::task::error::JoinError;
 use crate::task::raw::Vtable;
 use crate::task::state::State;
@@ -43,6 +45,11 @@ pub(crate) struct Header {
     /// once before the task is shared, read-only afterwards.
     pub(super) owner_id: UnsafeCell<u64>,
     pub(super) id: Id,
+    /// How many times the future was polled (wrapping), for task dumps.
+    /// Written only by the thread that holds RUNNING (rule 1), with a plain
+    /// load + store (no read-modify-write on the poll path); dumps read it
+    /// racily, which at worst shows a count one behind.
+    pub(super) polls: AtomicU32,
 }
 
 pub(super) struct Core<F: Future, S> {
@@ -61,8 +68,8 @@ pub(crate) struct Trailer {
     pub(crate) owned: OwnedLinks,
     /// The JoinHandle's waker; ownership by the JOIN_WAKER rule in `state.rs`.
     pub(super) waker: UnsafeCell<Option<Waker>>,
-    /// Where the task was spawned (`#[track_caller]`), for dumps.
-    #[allow(dead_code)]
+    /// Where the task was spawned (`#[track_caller]`), for dumps and the
+    /// blocked-worker monitor. Written once at creation, read-only after.
     pub(super) spawned_at: &'static Location<'static>,
 }
 
@@ -85,6 +92,7 @@ impl<F: Future, S: Schedule> Cell<F, S> {
                 vtable: crate::task::raw::vtable::<F, S>(),
                 owner_id: UnsafeCell::new(0),
                 id,
+                polls: AtomicU32::new(0),
             },
             core: Core {
                 scheduler,
@@ -119,6 +127,12 @@ impl Header {
         self.id
     }
 
+    /// Counts one poll of the future. Only the holder of RUNNING calls this.
+    pub(super) fn count_poll(&self) {
+        self.polls
+            .store(self.polls.load(Relaxed).wrapping_add(1), Relaxed);
+    }
+
     pub(super) fn owner_id(&self) -> u64 {
         // SAFETY: written once before the task is shared (`OwnedTasks::bind`).
         self.owner_id.with(|p| unsafe { *p })
@@ -130,6 +144,52 @@ impl Header {
     pub(super) unsafe fn set_owner_id(&self, id: u64) {
         // SAFETY: the caller has exclusive access (task not yet shared).
         self.owner_id.with_mut(|p| unsafe { *p = id });
+    }
+}
+
+impl Header {
+    /// Reads what a task dump shows of one task, without stopping it: the
+    /// state word and the poll count are atomics read at one moment each,
+    /// the id and the spawn location never change.
+    ///
+    /// # Safety
+    ///
+    /// `me` points at the header of a live task cell (the caller holds a
+    /// counted reference, or the lock of an owned-list shard the task is in).
+    pub(crate) unsafe fn snapshot(me: NonNull<Header>) -> TaskSnapshot {
+        // SAFETY: the cell is alive per the caller's contract.
+        let (header, trailer) = unsafe { (me.as_ref(), Header::trailer(me)) };
+        let s = header.state.load();
+        // A running task may also be marked cancelled (aborted from inside
+        // its poll): it is still running, which is what a dump reader needs.
+        let state = if s.is_complete() {
+            TaskState::Complete
+        } else if s.is_running() {
+            TaskState::Running
+        } else if s.is_cancelled() {
+            TaskState::Cancelled
+        } else if s.is_notified() {
+            TaskState::Scheduled
+        } else {
+            TaskState::Idle
+        };
+        TaskSnapshot::new(
+            header.id,
+            state,
+            header.polls.load(Relaxed),
+            trailer.spawned_at,
+        )
+    }
+
+    /// Where the task was spawned.
+    ///
+    /// # Safety
+    ///
+    /// `me` points at the header of a live task cell.
+    pub(crate) unsafe fn spawned_at(me: NonNull<Header>) -> &'static Location<'static> {
+        // SAFETY: the cell is alive per the caller's contract; the field is
+        // written once at creation.
+        unsafe { Header::trailer(me).spawned_at }
     }
 }
 

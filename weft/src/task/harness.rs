@@ -82,6 +82,7 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         let waker = waker_ref::<S>(self.header_ptr());
         let mut cx = Context::from_waker(&waker);
         let core = &self.cell().core;
+        header.count_poll();
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             // SAFETY: RUNNING is held (rule 1).
             unsafe { core.poll(header.id, &mut cx) }

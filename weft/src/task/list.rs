@@ -133,6 +133,21 @@ impl<S: Schedule> OwnedTasks<S> {
         }
     }
 
+    /// Calls `f` with every task in the list, one shard at a time under
+    /// that shard's lock (task dumps; workers are never stopped). `f` runs
+    /// with a shard lock held: it must be short and must not touch the list.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(NonNull<Header>)) {
+        for shard in self.shards.iter() {
+            let list = shard.lock();
+            let mut next = list.head;
+            while let Some(ptr) = next {
+                f(ptr);
+                // SAFETY: under the shard lock; `ptr` is in this list, so alive.
+                next = unsafe { List::links(ptr).next.with(|p| *p) };
+            }
+        }
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.count.load(Ordering::Relaxed) == 0
     }

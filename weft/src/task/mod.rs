@@ -167,6 +167,14 @@ impl<S: 'static> Notified<S> {
         self.0.into_raw()
     }
 
+    /// The task's id and spawn location (the blocked-worker monitor
+    /// publishes them before each poll).
+    pub(crate) fn id_and_location(&self) -> (Id, &'static Location<'static>) {
+        let ptr = self.0.raw.header_ptr();
+        // SAFETY: this `Notified` holds a counted reference: the cell is alive.
+        (self.0.id(), unsafe { Header::spawned_at(ptr) })
+    }
+
     /// Polls the task once. The caller has set up the coop budget and the
     /// scheduler context.
     pub(crate) fn run(self) {

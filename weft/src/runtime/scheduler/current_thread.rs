@@ -417,6 +417,11 @@ impl Handle {
     pub(crate) fn injection_queue_depth(&self) -> usize {
         self.inject.len()
     }
+
+    /// Task dump (weft extension): walks the owned list, see `runtime::dump`.
+    pub(crate) fn dump(&self) -> crate::runtime::Dump {
+        crate::runtime::Dump::collect(&self.owned)
+    }
 }
 
 static BLOCK_ON_WAKER_VTABLE: RawWakerVTable = RawWakerVTable::new(

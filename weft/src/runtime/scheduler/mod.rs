@@ -111,6 +111,14 @@ impl Handle {
             Handle::MultiThread(h) => h.injection_queue_depth(),
         }
     }
+
+    /// A task dump (weft extension, see `runtime::dump`).
+    pub(crate) fn dump(&self) -> crate::runtime::Dump {
+        match self {
+            Handle::CurrentThread(h) => h.dump(),
+            Handle::MultiThread(h) => h.dump(),
+        }
+    }
 }
 
 impl Context {

@@ -235,6 +235,11 @@ impl Handle {
     pub(crate) fn injection_queue_depth(&self) -> usize {
         self.shared.inject.len()
     }
+
+    /// Task dump (weft extension): walks the owned list, see `runtime::dump`.
+    pub(crate) fn dump(&self) -> crate::runtime::Dump {
+        crate::runtime::Dump::collect(&self.shared.owned)
+    }
 }
 
 impl Schedule for Arc<Handle> {
