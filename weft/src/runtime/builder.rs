@@ -45,6 +45,7 @@ pub struct Builder {
     #[allow(dead_code)]
     nevents: usize,
     nevents_busy: Option<usize>,
+    blocked_worker: Option<crate::runtime::blocked_worker::Config>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +109,7 @@ impl Builder {
             name: None,
             nevents: 1024,
             nevents_busy: None,
+            blocked_worker: None,
         }
     }
 
@@ -430,6 +432,57 @@ impl Builder {
         self
     }
 
+    /// Calls `hook` when a worker thread has spent longer than `threshold`
+    /// inside one poll of one task: the task blocks the thread (a weft
+    /// extension, see [`blocked_worker`](crate::runtime::blocked_worker)).
+    ///
+    /// The hook gets a [`BlockedWorker`](crate::runtime::BlockedWorker) (worker
+    /// index, task id, spawn location, time blocked so far) once per such
+    /// poll, on a monitor thread of the runtime's blocking pool that exists
+    /// only when this is set and samples every `threshold / 2`. Polls pay no
+    /// clock read either way; with the hook set, a worker writes the id and
+    /// location of each task it polls to a slot of its own. Works on both
+    /// schedulers. The hook should return quickly: the runtime's shutdown
+    /// waits for it.
+    ///
+    /// # Panics
+    ///
+    /// If `threshold` is zero.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_worker_blocked(Duration::from_millis(20), move |blocked| {
+    ///         eprintln!("{blocked}");
+    ///         let _ = tx.send(blocked.task_id());
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// let task = rt.spawn(async {
+    ///     std::thread::sleep(Duration::from_millis(200)); // blocks a worker
+    /// });
+    /// assert_eq!(rx.recv().unwrap(), task.id());
+    /// # rt.block_on(task).unwrap();
+    /// ```
+    #[track_caller]
+    pub fn on_worker_blocked<F>(&mut self, threshold: Duration, hook: F) -> &mut Self
+    where
+        F: Fn(&crate::runtime::BlockedWorker) + Send + Sync + 'static,
+    {
+        assert!(
+            !threshold.is_zero(),
+            "on_worker_blocked: the threshold must be greater than zero"
+        );
+        self.blocked_worker = Some(crate::runtime::blocked_worker::Config {
+            threshold,
+            hook: std::sync::Arc::new(hook),
+        });
+        self
+    }
+
     /// Starts the runtime's clock paused (test-util): time only moves by
     /// `time::advance` or by auto-advancing when every task is idle.
     ///
@@ -525,6 +578,7 @@ impl Builder {
             disable_lifo_slot: self.disable_lifo_slot,
             name: self.name.clone(),
             local_runtime_thread: None,
+            blocked_worker: self.blocked_worker.clone(),
         }
     }
 
@@ -551,6 +605,9 @@ impl Builder {
         let handle = Handle {
             inner: scheduler::Handle::CurrentThread(handle),
         };
+        if let Some(watch) = handle.inner.blocked_watch() {
+            watch.launch(&handle.inner);
+        }
         Ok(Runtime::from_parts(
             crate::runtime::runtime::Scheduler::CurrentThread(scheduler),
             handle,
@@ -577,6 +634,9 @@ impl Builder {
         // Workers are blocking-pool threads started in the runtime's context.
         let _enter = handle.enter();
         launch.launch(&handle.inner);
+        if let Some(watch) = handle.inner.blocked_watch() {
+            watch.launch(&handle.inner);
+        }
         drop(_enter);
         Ok(Runtime::from_parts(
             crate::runtime::runtime::Scheduler::MultiThread(scheduler),

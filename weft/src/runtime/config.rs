@@ -22,4 +22,6 @@ pub(crate) struct Config {
     /// A `LocalRuntime`'s thread (where it was built): `spawn_local` under
     /// its handle elsewhere panics with Tokio's message.
     pub(crate) local_runtime_thread: Option<std::thread::ThreadId>,
+    /// `Builder::on_worker_blocked` (weft extension): threshold and hook.
+    pub(crate) blocked_worker: Option<crate::runtime::blocked_worker::Config>,
 }

@@ -284,9 +284,9 @@ impl fmt::Display for Dump {
         let mut groups: Vec<_> = groups.into_iter().collect();
         // Biggest groups first (a leak shows at the top), then by place.
         groups.sort_by(|(la, a), (lb, b)| {
-            b.len()
-                .cmp(&a.len())
-                .then_with(|| (la.file(), la.line(), la.column()).cmp(&(lb.file(), lb.line(), lb.column())))
+            b.len().cmp(&a.len()).then_with(|| {
+                (la.file(), la.line(), la.column()).cmp(&(lb.file(), lb.line(), lb.column()))
+            })
         });
         writeln!(f, "{} {}", self.tasks.len(), plural(self.tasks.len()))?;
         for (location, mut tasks) in groups {
@@ -312,14 +312,10 @@ impl fmt::Display for Dump {
                 writeln!(f, "  task {} {} polls {}", t.id, t.state, t.polls)?;
             }
             if shown < tasks.len() {
-                let (lo, hi) = tasks[shown..]
-                    .iter()
-                    .fold((u32::MAX, 0), |(lo, hi), t| (lo.min(t.polls), hi.max(t.polls)));
-                writeln!(
-                    f,
-                    "  ... {} more (polls {lo} to {hi})",
-                    tasks.len() - shown
-                )?;
+                let (lo, hi) = tasks[shown..].iter().fold((u32::MAX, 0), |(lo, hi), t| {
+                    (lo.min(t.polls), hi.max(t.polls))
+                });
+                writeln!(f, "  ... {} more (polls {lo} to {hi})", tasks.len() - shown)?;
             }
         }
         Ok(())
@@ -339,12 +335,7 @@ mod tests {
     use super::*;
 
     fn task(id: u64, state: TaskState, polls: u32, at: &'static Location<'static>) -> TaskSnapshot {
-        TaskSnapshot::new(
-            Id(std::num::NonZeroU64::new(id).unwrap()),
-            state,
-            polls,
-            at,
-        )
+        TaskSnapshot::new(Id(std::num::NonZeroU64::new(id).unwrap()), state, polls, at)
     }
 
     #[test]
@@ -368,7 +359,9 @@ mod tests {
     #[test]
     fn big_groups_are_summarised_unless_alternate() {
         let a = Location::caller();
-        let mut tasks: Vec<_> = (1..=100).map(|i| task(i, TaskState::Idle, i as u32, a)).collect();
+        let mut tasks: Vec<_> = (1..=100)
+            .map(|i| task(i, TaskState::Idle, i as u32, a))
+            .collect();
         tasks.push(task(1000, TaskState::Scheduled, 0, a));
         let dump = Dump::new(tasks);
         let text = dump.to_string();

@@ -14,6 +14,7 @@
 //! });
 //! ```
 
+pub mod blocked_worker;
 pub(crate) mod blocking;
 mod builder;
 pub(crate) mod config;
@@ -35,6 +36,7 @@ pub(crate) mod shutdown_error;
 #[cfg(feature = "time")]
 pub(crate) mod time;
 
+pub use blocked_worker::BlockedWorker;
 pub use builder::Builder;
 pub use dump::Dump;
 pub use error::TryCurrentError;

@@ -198,6 +198,10 @@ impl Runtime {
     }
 
     fn shutdown_scheduler(&mut self) {
+        // The blocked-worker monitor (if any) exits; the pool's drop joins it.
+        if let Some(watch) = self.handle.inner.blocked_watch() {
+            watch.stop();
+        }
         match &mut self.scheduler {
             Scheduler::CurrentThread(s) => {
                 // Tasks are cancelled on this thread, with the runtime current.

@@ -22,6 +22,7 @@
 
 use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::blocked_worker::Watch;
 use crate::runtime::blocking::pool::run_hook;
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
@@ -63,6 +64,8 @@ pub(crate) struct Handle {
     pub(crate) config: Config,
     pub(crate) id: u64,
     pub(crate) worker_metrics: WorkerMetrics,
+    /// Weft extension: the blocked-worker monitor's slot (`runtime::blocked_worker`).
+    pub(crate) blocked_watch: Option<Arc<Watch>>,
 }
 
 /// What the running thread owns: its queue and the driver.
@@ -90,7 +93,9 @@ impl CurrentThread {
         blocking_spawner: blocking::Spawner,
         config: Config,
     ) -> (CurrentThread, Arc<Handle>) {
+        let blocked_watch = config.blocked_worker.clone().map(|c| Watch::new(1, c));
         let handle = Arc::new(Handle {
+            blocked_watch,
             inject: Inject::new(),
             owned: OwnedTasks::new(1),
             woken: AtomicBool::new(false),
@@ -256,8 +261,18 @@ impl CoreGuard<'_> {
                         };
                         continue 'outer;
                     };
+                    // Weft extension: publish the poll to the blocked-worker
+                    // monitor, if there is one (this thread holds the core).
+                    let watched = handle.blocked_watch.as_ref().map(|w| {
+                        let (id, at) = task.id_and_location();
+                        w.slot(0).start(id, at);
+                        w.slot(0)
+                    });
                     let (c, ()) = cx.enter(core, || crate::task::coop::budget(|| task.run()));
                     core = c;
+                    if let Some(slot) = watched {
+                        slot.end();
+                    }
                     if handle.woken.load(SeqCst) {
                         continue 'outer;
                     }

@@ -112,6 +112,14 @@ impl Handle {
         }
     }
 
+    /// The blocked-worker monitor's state, if `Builder::on_worker_blocked` was set.
+    pub(crate) fn blocked_watch(&self) -> Option<&Arc<crate::runtime::blocked_worker::Watch>> {
+        match self {
+            Handle::CurrentThread(h) => h.blocked_watch.as_ref(),
+            Handle::MultiThread(h) => h.blocked_watch.as_ref(),
+        }
+    }
+
     /// A task dump (weft extension, see `runtime::dump`).
     pub(crate) fn dump(&self) -> crate::runtime::Dump {
         match self {

@@ -44,6 +44,7 @@ mod notify_loom_tests;
 pub(crate) use worker::{block_in_place, Context};
 
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::blocked_worker::Watch;
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::metrics::WorkerMetrics;
@@ -67,6 +68,9 @@ pub(crate) struct Handle {
     pub(crate) blocking_spawner: blocking::Spawner,
     pub(crate) config: Config,
     pub(crate) id: u64,
+    /// Weft extension: per-worker slots of the blocked-worker monitor
+    /// (`runtime::blocked_worker`), `None` unless `on_worker_blocked` was set.
+    pub(crate) blocked_watch: Option<Arc<Watch>>,
 }
 
 struct Shared {
@@ -110,7 +114,9 @@ impl MultiThread {
             });
             cores.push(worker::Core::new(run_queue, park, &config, size));
         }
+        let blocked_watch = config.blocked_worker.clone().map(|c| Watch::new(size, c));
         let handle = Arc::new(Handle {
+            blocked_watch,
             shared: Shared {
                 remotes: remotes.into_boxed_slice(),
                 inject: Inject::new(),

@@ -324,6 +324,7 @@ impl Context {
         *self.core.borrow_mut() = Some(core);
         coop::budget(|| {
             self.count_poll();
+            self.watch_poll_start(&task);
             task.run();
             let mut lifo_polls = 0;
             loop {
@@ -331,6 +332,7 @@ impl Context {
                 let Some(mut core) = self.core.borrow_mut().take() else {
                     return Err(());
                 };
+                self.watch_poll_end();
                 let Some(task) = core.run_queue.take_lifo() else {
                     return Ok(core);
                 };
@@ -345,9 +347,27 @@ impl Context {
                 }
                 core.run_queue.count_poll();
                 *self.core.borrow_mut() = Some(core);
+                self.watch_poll_start(&task);
                 task.run();
             }
         })
+    }
+
+    /// Weft extension (`runtime::blocked_worker`): tells the monitor, if
+    /// there is one, which task this worker polls now. Called while this
+    /// thread holds the core, so one thread at a time writes the slot.
+    fn watch_poll_start(&self, task: &Notified<Arc<Handle>>) {
+        if let Some(watch) = &self.worker.handle.blocked_watch {
+            let (id, at) = task.id_and_location();
+            watch.slot(self.worker.index).start(id, at);
+        }
+    }
+
+    /// The poll announced by `watch_poll_start` is over (core still here).
+    fn watch_poll_end(&self) {
+        if let Some(watch) = &self.worker.handle.blocked_watch {
+            watch.slot(self.worker.index).end();
+        }
     }
 
     fn count_poll(&self) {
@@ -562,6 +582,9 @@ where
                         .push_back_or_overflow(task, cx.worker.inject());
                 }
                 take_core = true;
+                // Blocking here is allowed: close the poll for the
+                // blocked-worker monitor before the core moves on.
+                cx.watch_poll_end();
                 *cx.worker.core.lock() = Some(core);
                 let worker = cx.worker.clone();
                 let rt = scheduler::Handle::MultiThread(worker.handle.clone());
