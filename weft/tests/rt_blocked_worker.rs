@@ -83,14 +83,20 @@ fn current_thread_reports_a_blocking_poll() {
     assert_eq!(report.task_id(), id);
     assert_eq!(report.worker_index(), 0);
     assert_eq!(report.spawned_at().line(), line);
-    assert!(report.to_string().contains(&format!("task {id}")), "{report}");
+    assert!(
+        report.to_string().contains(&format!("task {id}")),
+        "{report}"
+    );
     drop(rt);
     assert_eq!(reports.iter().count(), 0, "reported more than once");
 }
 
 #[test]
 fn the_monitor_thread_exists_only_with_the_hook() {
-    let plain = Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    let plain = Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
     assert_eq!(plain.metrics().num_blocking_threads(), 0);
     let plain_ct = Builder::new_current_thread().build().unwrap();
     assert_eq!(plain_ct.metrics().num_blocking_threads(), 0);

@@ -16,7 +16,10 @@ fn current_thread() -> Runtime {
 }
 
 fn multi_thread() -> Runtime {
-    Builder::new_multi_thread().worker_threads(2).build().unwrap()
+    Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap()
 }
 
 fn find(dump: &Dump, id: Id) -> Option<&TaskSnapshot> {
@@ -98,7 +101,10 @@ fn idle_then_scheduled_by_a_wake_then_polled_again() {
         let task = weft::spawn(wakeable(slot.clone()));
         // Spawned, not polled yet.
         let dump = Handle::current().dump();
-        assert_eq!(find(&dump, task.id()).unwrap().state(), TaskState::Scheduled);
+        assert_eq!(
+            find(&dump, task.id()).unwrap().state(),
+            TaskState::Scheduled
+        );
         assert_eq!(find(&dump, task.id()).unwrap().polls(), 0);
 
         const WAKES: u32 = 7;

@@ -443,7 +443,8 @@ impl Builder {
     /// clock read either way; with the hook set, a worker writes the id and
     /// location of each task it polls to a slot of its own. Works on both
     /// schedulers. The hook should return quickly: the runtime's shutdown
-    /// waits for it.
+    /// waits for it. A panic in the hook is caught (the panic hook prints
+    /// it) and monitoring goes on.
     ///
     /// # Panics
     ///
@@ -606,7 +607,7 @@ impl Builder {
             inner: scheduler::Handle::CurrentThread(handle),
         };
         if let Some(watch) = handle.inner.blocked_watch() {
-            watch.launch(&handle.inner);
+            crate::runtime::blocked_worker::Watch::launch(watch, &handle.inner);
         }
         Ok(Runtime::from_parts(
             crate::runtime::runtime::Scheduler::CurrentThread(scheduler),
@@ -635,7 +636,7 @@ impl Builder {
         let _enter = handle.enter();
         launch.launch(&handle.inner);
         if let Some(watch) = handle.inner.blocked_watch() {
-            watch.launch(&handle.inner);
+            crate::runtime::blocked_worker::Watch::launch(watch, &handle.inner);
         }
         drop(_enter);
         Ok(Runtime::from_parts(

@@ -110,7 +110,7 @@ pub struct TaskSnapshot {
 /// assert_eq!(rt.dump().tasks()[0].state(), TaskState::Scheduled);
 /// assert_eq!(TaskState::Scheduled.to_string(), "scheduled");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskState {
     /// Being polled on some thread right now (also when it was aborted
@@ -291,7 +291,7 @@ impl fmt::Display for Dump {
         writeln!(f, "{} {}", self.tasks.len(), plural(self.tasks.len()))?;
         for (location, mut tasks) in groups {
             // Running first: the interesting ones survive the cut.
-            tasks.sort_by_key(|t| (t.state, t.id));
+            tasks.sort_by_key(|t| (t.state.rank(), t.id));
             write!(f, "{location}: {} {} (", tasks.len(), plural(tasks.len()))?;
             let mut first = true;
             let mut i = 0;
@@ -319,6 +319,19 @@ impl fmt::Display for Dump {
             }
         }
         Ok(())
+    }
+}
+
+impl TaskState {
+    /// Display order: what a reader looks for first (running, then queued).
+    fn rank(self) -> u8 {
+        match self {
+            TaskState::Running => 0,
+            TaskState::Scheduled => 1,
+            TaskState::Cancelled => 2,
+            TaskState::Idle => 3,
+            TaskState::Complete => 4,
+        }
     }
 }
 

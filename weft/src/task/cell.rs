@@ -319,6 +319,25 @@ impl Trailer {
 mod tests {
     use super::*;
 
+    /// Tokio's task for the smallest idle future takes 128 bytes; weft's must
+    /// not take more (BENCHMARKS.md, "Memory per idle task"). The poll
+    /// counter made the header 48 bytes (it did not fit in padding).
+    #[test]
+    fn small_task_cell_is_no_larger_than_tokios() {
+        use crate::loom::sync::Arc;
+        use crate::runtime::scheduler::{current_thread, multi_thread};
+        let fut = async {
+            std::future::pending::<()>().await;
+        };
+        fn size_of_cell<F: Future, S>(_: &F) -> usize {
+            std::mem::size_of::<Cell<F, S>>()
+        }
+        let ct = size_of_cell::<_, Arc<current_thread::Handle>>(&fut);
+        let mt = size_of_cell::<_, Arc<multi_thread::Handle>>(&fut);
+        assert!(ct <= 128 && mt <= 128, "{ct} {mt}");
+        assert_eq!(std::mem::size_of::<Header>(), 48);
+    }
+
     #[test]
     fn header_fits_in_a_cache_line() {
         assert!(
