@@ -10,6 +10,7 @@ use super::queue::{self, Local};
 use super::tuning::Tuning;
 use super::{Handle, Parker};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::blocked_worker::Watch;
 use crate::runtime::blocking::pool::run_hook;
 use crate::runtime::config::Config;
 use crate::runtime::context::{self, EnterRuntime};
@@ -57,6 +58,9 @@ pub(crate) struct Context {
     worker: Arc<Worker>,
     core: RefCell<Option<Box<Core>>>,
     pub(crate) defer: Defer,
+    /// Weft extension: this worker's blocked-worker slot, copied here so a
+    /// poll checks one field when the monitor is off.
+    watch: Option<Arc<Watch>>,
 }
 
 type RunResult = Result<Box<Core>, ()>;
@@ -270,7 +274,9 @@ pub(super) fn run(worker: Arc<Worker>) {
     };
     let handle = scheduler::Handle::MultiThread(worker.handle.clone());
     context::enter_runtime(&handle, true, |_| {
+        let watch = worker.handle.blocked_watch.clone();
         let cx = scheduler::Context::MultiThread(Context {
+            watch,
             worker,
             core: RefCell::new(None),
             defer: Defer::new(),
@@ -357,7 +363,7 @@ impl Context {
     /// there is one, which task this worker polls now. Called while this
     /// thread holds the core, so one thread at a time writes the slot.
     fn watch_poll_start(&self, task: &Notified<Arc<Handle>>) {
-        if let Some(watch) = &self.worker.handle.blocked_watch {
+        if let Some(watch) = &self.watch {
             let (id, at) = task.id_and_location();
             watch.slot(self.worker.index).start(id, at);
         }
@@ -365,7 +371,7 @@ impl Context {
 
     /// The poll announced by `watch_poll_start` is over (core still here).
     fn watch_poll_end(&self) {
-        if let Some(watch) = &self.worker.handle.blocked_watch {
+        if let Some(watch) = &self.watch {
             watch.slot(self.worker.index).end();
         }
     }
