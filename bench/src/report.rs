@@ -353,7 +353,7 @@ pub fn render(table: &Table, memory: &[TaskMemory], info: &RunInfo) -> String {
          forever (an async block that counts its first poll, then awaits \
          `std::future::pending`), averaged over 10,000 tasks after each was polled \
          once, measured by a counting `#[global_allocator]` \
-         (`bench/src/bin/task_memory.rs`). Target: weft no more than Tokio.\n"
+         (`bench/examples/task_memory.rs`). Target: weft no more than Tokio.\n"
     );
     let _ = writeln!(w, "| flavor | bytes per task | allocations per task |");
     let _ = writeln!(w, "|---|---:|---:|");
