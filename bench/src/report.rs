@@ -557,5 +557,9 @@ mod tests {
         );
         assert!(md.contains("- `a`: weft-ct (3.0 ns) vs tokio-ct (2.0 ns), 50% slower."));
         assert!(md.contains("## How to reproduce"));
+        // The report and task_memory are examples (they need the
+        // dev-dependencies), and the text says how to run them.
+        assert!(md.contains("`cargo run -p weft-bench --release --example report`"));
+        assert!(md.contains("`cargo run -p weft-bench --release --example task_memory`"));
     }
 }
