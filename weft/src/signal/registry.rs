@@ -18,6 +18,7 @@ use crate::loom::sync::Arc;
 use crate::signal::delivery::Delivery;
 use std::io::{self, Read, Write};
 use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 /// The global state (see the module doc).
@@ -39,6 +40,15 @@ pub(crate) struct Globals {
 type Installed = Result<(), Option<i32>>;
 
 static GLOBALS: OnceLock<Globals> = OnceLock::new();
+
+/// Set once any signal's handler is installed: from then on, drivers poll
+/// the self-pipe on every turn (see `runtime::io::driver`).
+static ANY_INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Whether any signal's handler was ever installed in this process.
+pub(crate) fn any_installed() -> bool {
+    ANY_INSTALLED.load(Ordering::Relaxed)
+}
 
 /// Signal numbers this platform can deliver (one past the largest).
 fn signal_count() -> usize {
@@ -102,7 +112,10 @@ impl Globals {
             registered.map(|_| ()).map_err(|e| e.raw_os_error())
         });
         match *result {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                ANY_INSTALLED.store(true, Ordering::Relaxed);
+                Ok(())
+            }
             Err(Some(code)) => Err(io::Error::from_raw_os_error(code)),
             Err(None) => Err(io::Error::other("registering signal handler failed")),
         }

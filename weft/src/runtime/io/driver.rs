@@ -18,7 +18,10 @@
 //!    that arrived meanwhile is consumed: the caller looks for work next).
 
 use crate::io::Ready;
-use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::sync::atomic::{
+    AtomicUsize,
+    Ordering::{Relaxed, SeqCst},
+};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::io::registration_set::{RegistrationSet, WAKE_TOKEN};
 use crate::runtime::io::scheduled_io::{ScheduledIo, Tick};
@@ -80,6 +83,9 @@ pub(crate) struct Handle {
     registry: mio::Registry,
     waker: mio::Waker,
     registrations: Mutex<RegistrationSet>,
+    /// The number of registrations, readable without the lock: a poll that
+    /// may not sleep skips `epoll_wait` when nothing is registered.
+    num_sources: AtomicUsize,
     park_state: ParkState,
 }
 
@@ -97,6 +103,7 @@ impl Driver {
             registry,
             waker,
             registrations: Mutex::new(RegistrationSet::default()),
+            num_sources: AtomicUsize::new(0),
             park_state: ParkState::new(),
         });
         let driver = Driver {
@@ -139,6 +146,14 @@ impl Driver {
             return;
         }
         let sleeps = timeout != Some(Duration::ZERO);
+        // A poll that may not sleep (a yield round, the event interval) can
+        // find nothing when no resource is registered: the eventfd only
+        // matters to a sleeper, and a signal handler's byte stays queued in
+        // epoll for the next real poll. That saves a system call per yield
+        // round on runtimes that use timers and tasks but no I/O.
+        if !sleeps && self.handle.num_sources.load(Relaxed) == 0 && !signals_in_use() {
+            return;
+        }
         let mut timeout = timeout;
         let state = &self.handle.park_state;
         // Step 1.
@@ -219,9 +234,14 @@ impl Handle {
         source: &mut impl mio::event::Source,
         interest: mio::Interest,
     ) -> io::Result<Arc<ScheduledIo>> {
-        let io = self.registrations.lock().allocate()?;
+        let io = {
+            let mut set = self.registrations.lock();
+            let io = set.allocate()?;
+            self.num_sources.store(set.len(), Relaxed);
+            io
+        };
         if let Err(e) = self.registry.register(source, io.token(), interest) {
-            self.registrations.lock().release(&io);
+            self.release(&io);
             return Err(e);
         }
         Ok(io)
@@ -234,13 +254,24 @@ impl Handle {
     }
 
     pub(crate) fn release(&self, io: &ScheduledIo) {
-        self.registrations.lock().release(io);
+        let mut set = self.registrations.lock();
+        set.release(io);
+        self.num_sources.store(set.len(), Relaxed);
     }
 
     /// Whether the driver has shut down (no registration is accepted).
     pub(crate) fn is_shutdown(&self) -> bool {
         self.registrations.lock().is_shutdown()
     }
+}
+
+/// Whether a signal listener may be waiting for this driver to drain the
+/// signal pipe (any handler was installed in this process).
+fn signals_in_use() -> bool {
+    #[cfg(feature = "signal")]
+    return crate::signal::registry::any_installed();
+    #[cfg(not(feature = "signal"))]
+    false
 }
 
 impl fmt::Debug for Driver {
