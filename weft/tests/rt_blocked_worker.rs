@@ -22,8 +22,8 @@ fn watched(builder: &mut Builder) -> (Runtime, mpsc::Receiver<BlockedWorker>) {
 }
 
 /// A future that blocks its thread in `recv` until the test sends.
-fn blocking_task(release: mpsc::Receiver<()>) -> impl std::future::Future<Output = ()> + Send {
-    async move { release.recv().unwrap() }
+async fn blocking_task(release: mpsc::Receiver<()>) {
+    release.recv().unwrap()
 }
 
 #[test]

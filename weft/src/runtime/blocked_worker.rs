@@ -99,21 +99,57 @@ impl BlockedWorker {
     /// [`worker_index`](crate::runtime::worker_index); `0` on the
     /// current-thread runtime).
     ///
-    /// See [`BlockedWorker`] for an example.
+    /// ```
+    /// use std::time::Duration;
+    /// # let (tx, rx) = std::sync::mpsc::channel();
+    /// # let rt = weft::runtime::Builder::new_current_thread()
+    /// #     .on_worker_blocked(Duration::from_millis(5), move |b| { let _ = tx.send(b.clone()); })
+    /// #     .build().unwrap();
+    /// # let line = line!() + 1;
+    /// # let task = rt.spawn(async { std::thread::sleep(Duration::from_millis(50)) });
+    /// # let id = task.id();
+    /// # rt.block_on(task).unwrap();
+    /// let blocked: weft::runtime::BlockedWorker = rx.recv().unwrap();
+    /// assert_eq!(blocked.worker_index(), 0);
+    /// ```
     pub fn worker_index(&self) -> usize {
         self.worker_index
     }
 
     /// The id of the task whose poll blocks the worker.
     ///
-    /// See the [module](crate::runtime::blocked_worker) for an example.
+    /// ```
+    /// use std::time::Duration;
+    /// # let (tx, rx) = std::sync::mpsc::channel();
+    /// # let rt = weft::runtime::Builder::new_current_thread()
+    /// #     .on_worker_blocked(Duration::from_millis(5), move |b| { let _ = tx.send(b.clone()); })
+    /// #     .build().unwrap();
+    /// # let line = line!() + 1;
+    /// # let task = rt.spawn(async { std::thread::sleep(Duration::from_millis(50)) });
+    /// # let id = task.id();
+    /// # rt.block_on(task).unwrap();
+    /// let blocked: weft::runtime::BlockedWorker = rx.recv().unwrap();
+    /// assert_eq!(blocked.task_id(), id);
+    /// ```
     pub fn task_id(&self) -> Id {
         self.task_id
     }
 
     /// Where that task was spawned.
     ///
-    /// See the [module](crate::runtime::blocked_worker) for an example.
+    /// ```
+    /// use std::time::Duration;
+    /// # let (tx, rx) = std::sync::mpsc::channel();
+    /// # let rt = weft::runtime::Builder::new_current_thread()
+    /// #     .on_worker_blocked(Duration::from_millis(5), move |b| { let _ = tx.send(b.clone()); })
+    /// #     .build().unwrap();
+    /// # let line = line!() + 1;
+    /// # let task = rt.spawn(async { std::thread::sleep(Duration::from_millis(50)) });
+    /// # let id = task.id();
+    /// # rt.block_on(task).unwrap();
+    /// let blocked: weft::runtime::BlockedWorker = rx.recv().unwrap();
+    /// assert_eq!(blocked.spawned_at().line(), line);
+    /// ```
     pub fn spawned_at(&self) -> &'static Location<'static> {
         self.spawned_at
     }
@@ -122,7 +158,19 @@ impl BlockedWorker {
     /// every `threshold / 2`, so the poll may have started up to that much
     /// earlier). Never below the threshold.
     ///
-    /// See [`BlockedWorker`] for an example.
+    /// ```
+    /// use std::time::Duration;
+    /// # let (tx, rx) = std::sync::mpsc::channel();
+    /// # let rt = weft::runtime::Builder::new_current_thread()
+    /// #     .on_worker_blocked(Duration::from_millis(5), move |b| { let _ = tx.send(b.clone()); })
+    /// #     .build().unwrap();
+    /// # let line = line!() + 1;
+    /// # let task = rt.spawn(async { std::thread::sleep(Duration::from_millis(50)) });
+    /// # let id = task.id();
+    /// # rt.block_on(task).unwrap();
+    /// let blocked: weft::runtime::BlockedWorker = rx.recv().unwrap();
+    /// assert!(blocked.blocked_for() >= Duration::from_millis(5));
+    /// ```
     pub fn blocked_for(&self) -> Duration {
         self.blocked_for
     }
