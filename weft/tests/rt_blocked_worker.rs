@@ -139,3 +139,26 @@ fn block_in_place_is_not_reported() {
 fn zero_threshold_panics() {
     Builder::new_current_thread().on_worker_blocked(Duration::ZERO, |_| {});
 }
+
+#[test]
+fn a_panicking_hook_does_not_stop_the_monitor() {
+    let (tx, reports) = mpsc::channel();
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_worker_blocked(THRESHOLD, move |b| {
+            let _ = tx.send(b.task_id());
+            panic!("hook panics on purpose");
+        })
+        .build()
+        .unwrap();
+    let (release1, rx1) = mpsc::channel();
+    let first = rt.spawn(blocking_task(rx1));
+    assert_eq!(reports.recv().unwrap(), first.id());
+    let (release2, rx2) = mpsc::channel();
+    let second = rt.spawn(blocking_task(rx2));
+    assert_eq!(reports.recv().unwrap(), second.id());
+    release1.send(()).unwrap();
+    release2.send(()).unwrap();
+    rt.block_on(first).unwrap();
+    rt.block_on(second).unwrap();
+}

@@ -50,9 +50,12 @@
 //! 5. Runtime shutdown stops the monitor (a condvar wakes it at once), and
 //!    the runtime's drop waits for its thread with the rest of the pool.
 //!
-//! What it does not watch: the future passed to `block_on` (it is not a task),
-//! blocking-pool threads (they are meant to block) and `LocalSet` tasks run
-//! inside another task's poll (the enclosing task is reported). The hook runs
+//! What it does not watch: the future passed to `block_on` (it is not a
+//! task, and neither are the `LocalSet` or `LocalRuntime` tasks it runs; a
+//! `LocalSet` awaited inside a spawned task is reported as that task) and
+//! blocking-pool threads (they are meant to block). The monitor thread counts
+//! in [`num_blocking_threads`](crate::runtime::RuntimeMetrics::num_blocking_threads)
+//! and takes one of the `max_blocking_threads`. The hook runs
 //! on the monitor thread; a hook that blocks delays the next detection and
 //! the runtime's shutdown, so it should return quickly (log, send on a
 //! channel, take a [dump](crate::runtime::Handle::dump)).
