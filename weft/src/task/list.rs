@@ -114,7 +114,7 @@ impl<S: Schedule> OwnedTasks<S> {
     /// `None` if it was not in this list (already drained, or never bound).
     pub(crate) fn release(&self, task: &Task<S>) -> Option<Task<S>> {
         let header = task.header();
-        if header.owner_id() != self.id {
+        if !header.is_owned_by(self.id) {
             return None;
         }
         let ptr = task.raw().header_ptr();
