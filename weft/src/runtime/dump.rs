@@ -315,7 +315,12 @@ impl fmt::Display for Dump {
                 let (lo, hi) = tasks[shown..].iter().fold((u32::MAX, 0), |(lo, hi), t| {
                     (lo.min(t.polls), hi.max(t.polls))
                 });
-                writeln!(f, "  ... {} more (polls {lo} to {hi})", tasks.len() - shown)?;
+                let more = tasks.len() - shown;
+                if lo == hi {
+                    writeln!(f, "  ... {more} more (polls {lo})")?;
+                } else {
+                    writeln!(f, "  ... {more} more (polls {lo} to {hi})")?;
+                }
             }
         }
         Ok(())
@@ -383,6 +388,10 @@ mod tests {
         assert!(text.contains("  task 1000 scheduled polls 0\n"), "{text}");
         assert!(text.contains("... 96 more (polls 5 to 100)"), "{text}");
         assert_eq!(format!("{dump:#}").lines().count(), 2 + 101);
+        let same: Vec<_> = (1..=10).map(|i| task(i, TaskState::Idle, 1, a)).collect();
+        assert!(Dump::new(same)
+            .to_string()
+            .contains("... 5 more (polls 1)\n"));
     }
 
     #[test]
