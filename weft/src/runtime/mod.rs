@@ -21,7 +21,7 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
-#[cfg(feature = "net")]
+#[cfg(any(feature = "net", feature = "process"))]
 pub(crate) mod io;
 mod local_runtime;
 pub(crate) mod metrics;
