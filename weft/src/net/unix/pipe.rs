@@ -142,12 +142,20 @@ impl OpenOptions {
     ///
     /// ```
     /// use weft::net::unix::pipe;
+    /// # fn fifo(name: &str) -> std::path::PathBuf {
+    /// #     let p = std::env::temp_dir().join(format!("weft-doc-{name}-{}", std::process::id()));
+    /// #     let _ = std::fs::remove_file(&p);
+    /// #     let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+    /// #     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    /// #     p
+    /// # }
     ///
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// // /dev/null is not a FIFO, but readable and writable without blocking.
-    /// let tx = pipe::OpenOptions::new().unchecked(true).open_sender("/dev/null")?;
-    /// assert_eq!(tx.try_write(b"gone")?, 4);
+    /// let path = fifo("unchecked");
+    /// // The caller vouches for the file type: no `fstat` on open.
+    /// let rx = pipe::OpenOptions::new().unchecked(true).open_receiver(&path)?;
+    /// # drop(rx); std::fs::remove_file(&path)?;
     /// # Ok(())
     /// # }
     /// ```
@@ -318,6 +326,7 @@ pub struct Sender {
 /// # #[weft::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
 /// let (tx, mut rx) = pipe::pipe()?;
+/// tx.writable().await?;
 /// tx.try_write(b"bye")?;
 /// drop(tx);
 /// let mut all = Vec::new();
@@ -351,6 +360,7 @@ impl Sender {
     /// let (tx, _rx) = pipe::pipe()?;
     /// let file = std::fs::File::from(tx.into_blocking_fd()?);
     /// let tx = pipe::Sender::from_file(file)?;
+    /// tx.writable().await?;
     /// assert_eq!(tx.try_write(b"x")?, 1);
     /// # Ok(())
     /// # }
@@ -493,6 +503,7 @@ impl Sender {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// assert_eq!(tx.try_write(b"abc")?, 3);
     /// rx.readable().await?;
     /// let mut buf = [0; 3];
@@ -513,6 +524,7 @@ impl Sender {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, _rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// let n = tx.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")])?;
     /// assert_eq!(n, 4);
     /// # Ok(())
@@ -687,6 +699,7 @@ impl Receiver {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// tx.try_write(b"x")?;
     /// assert!(rx.ready(Interest::READABLE).await?.is_readable());
     /// # Ok(())
@@ -724,6 +737,7 @@ impl Receiver {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// tx.try_write(b"x")?;
     /// std::future::poll_fn(|cx| rx.poll_read_ready(cx)).await?;
     /// # Ok(())
@@ -742,6 +756,7 @@ impl Receiver {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// tx.try_write(b"hey")?;
     /// rx.readable().await?;
     /// let mut buf = [0; 8];
@@ -762,6 +777,7 @@ impl Receiver {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// tx.try_write(b"abcd")?;
     /// rx.readable().await?;
     /// let (mut a, mut b) = ([0; 2], [0; 2]);
@@ -783,6 +799,7 @@ impl Receiver {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// tx.try_write(b"abc")?;
     /// rx.readable().await?;
     /// let mut buf = Vec::with_capacity(16);
@@ -806,6 +823,7 @@ impl Receiver {
     /// # #[weft::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// let (tx, rx) = pipe::pipe()?;
+    /// tx.writable().await?;
     /// tx.try_write(b"x")?;
     /// rx.readable().await?;
     /// assert_eq!(rx.try_io(|| Ok(1))?, 1);
