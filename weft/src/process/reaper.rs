@@ -25,7 +25,6 @@ use std::fmt;
 use std::io;
 use std::os::unix::io::{AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Child as StdChild, ExitStatus};
-use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::task::{ready, Context, Poll};
 
 /// A running child and the watch that reports its exit.
@@ -50,10 +49,6 @@ pub(crate) struct PidfdWatch {
     fd: OwnedFd,
 }
 
-/// Set once `pidfd_open` reported ENOSYS: the kernel has no pidfds, so
-/// later spawns skip the system call.
-static NO_PIDFD: AtomicBool = AtomicBool::new(false);
-
 impl PidfdWatch {
     /// Opens a pidfd for `pid` and registers it with the current runtime.
     /// `Ok(None)` if the kernel refuses pidfds (fall back to SIGCHLD).
@@ -64,21 +59,17 @@ impl PidfdWatch {
     #[track_caller]
     fn open(pid: u32) -> io::Result<Option<PidfdWatch>> {
         let handle = crate::runtime::io::current_handle();
-        if NO_PIDFD.load(Relaxed) {
-            return Ok(None);
-        }
         // SAFETY: `pidfd_open(pid, 0)` takes two integers and returns a new
         // fd or -1; it touches no memory of ours.
         let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0) };
         if fd < 0 {
             let err = io::Error::last_os_error();
             return match err.raw_os_error() {
-                Some(libc::ENOSYS) => {
-                    NO_PIDFD.store(true, Relaxed);
-                    Ok(None)
-                }
-                // A seccomp filter or a sandbox may refuse the call.
-                Some(libc::EPERM) | Some(libc::EACCES) => Ok(None),
+                // No pidfds in this kernel (before 5.3), or a seccomp
+                // filter or sandbox refuses the call. A failed system call
+                // costs far less than the fork it follows, so this is not
+                // cached.
+                Some(libc::ENOSYS) | Some(libc::EPERM) | Some(libc::EACCES) => Ok(None),
                 _ => Err(err),
             };
         }
