@@ -34,6 +34,8 @@ pub mod net;
 #[cfg(feature = "process")]
 pub mod process;
 pub mod runtime;
+#[cfg(feature = "signal")]
+pub mod signal;
 pub mod task;
 
 pub use task::spawn;

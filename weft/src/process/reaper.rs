@@ -322,4 +322,48 @@ mod tests {
             }
         });
     }
+
+    /// A reaper on the SIGCHLD watch, as on a kernel without pidfds.
+    #[cfg(feature = "signal")]
+    fn sigchld_reaper(child: std::process::Child) -> Reaper {
+        Reaper {
+            running: Some(Running {
+                child,
+                watch: ExitWatch::Sigchld(sigchld::Watch::new().unwrap()),
+            }),
+        }
+    }
+
+    #[cfg(feature = "signal")]
+    #[test]
+    fn sigchld_fallback_waits_for_exit_and_kill() {
+        use std::os::unix::process::ExitStatusExt;
+        rt().block_on(async {
+            let mut quick =
+                sigchld_reaper(Command::new("sh").args(["-c", "exit 3"]).spawn().unwrap());
+            let mut slow = sigchld_reaper(Command::new("sleep").arg("1000").spawn().unwrap());
+            assert_eq!(
+                poll_fn(|cx| quick.poll_wait(cx)).await.unwrap().code(),
+                Some(3)
+            );
+            slow.kill().unwrap();
+            let status = poll_fn(|cx| slow.poll_wait(cx)).await.unwrap();
+            assert_eq!(status.signal(), Some(libc::SIGKILL));
+        });
+    }
+
+    #[cfg(feature = "signal")]
+    #[test]
+    fn sigchld_fallback_orphan_is_reaped() {
+        rt().block_on(async {
+            let reaper = sigchld_reaper(Command::new("sleep").arg("1000").spawn().unwrap());
+            let pid = reaper.id();
+            drop(reaper);
+            // SAFETY: `kill` takes integers; the pid is our unreaped child.
+            assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) }, 0);
+            while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                crate::task::yield_now().await;
+            }
+        });
+    }
 }

@@ -13,9 +13,9 @@
 //!   asked at every park (a SIGCHLD wakes the driver, so every exit leads
 //!   to a park returning).
 //!
-//! The subscription itself (`Listener`) is the runtime's signal driver
-//! (`weft::signal::unix::signal(SignalKind::child())`). Where none is
-//! available, `Listener::subscribe` reports `Unsupported`, so spawning fails
+//! The subscription itself (`Listener`) is a `weft::signal` listener for
+//! `SignalKind::child()`. Built without the `signal` feature, there is none:
+//! `Listener::subscribe` then reports `Unsupported`, so spawning fails
 //! cleanly instead of leaving a child nobody can wait for.
 
 use std::fmt;
@@ -52,16 +52,45 @@ impl Watch {
     }
 }
 
-/// Where SIGCHLD deliveries come from.
+/// Where SIGCHLD deliveries come from: a `weft::signal` listener (with
+/// the `signal` feature: every runtime's I/O driver reads the signal
+/// self-pipe, so a SIGCHLD also wakes a parked driver, which then drains
+/// the orphan queue).
+#[cfg(feature = "signal")]
+struct Listener {
+    signal: crate::signal::unix::Signal,
+}
+
+#[cfg(feature = "signal")]
+impl Listener {
+    #[track_caller]
+    fn subscribe() -> io::Result<Listener> {
+        use crate::signal::unix::{signal_with_handle, SignalKind};
+        let handle = crate::runtime::io::current_handle();
+        Ok(Listener {
+            signal: signal_with_handle(SignalKind::child(), &handle)?,
+        })
+    }
+
+    fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // `Signal::poll_recv` never returns `None` (a listener outlives its
+        // runtime), so any readiness is a delivery.
+        self.signal.poll_recv(cx).map(|_| Ok(()))
+    }
+}
+
+/// Without the `signal` feature there is no handler to listen through.
+#[cfg(not(feature = "signal"))]
 struct Listener {
     _private: (),
 }
 
+#[cfg(not(feature = "signal"))]
 impl Listener {
     fn subscribe() -> io::Result<Listener> {
         Err(io::Error::new(
             io::ErrorKind::Unsupported,
-            "pidfd_open is not available and no SIGCHLD listener could be installed",
+            "pidfd_open is not available and the `signal` feature (SIGCHLD) is off",
         ))
     }
 
@@ -76,16 +105,18 @@ impl fmt::Debug for Watch {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(loom), feature = "signal"))]
 mod tests {
     use super::*;
 
     #[test]
     fn first_poll_fires_without_a_signal() {
-        let mut watch = Watch {
-            checked_once: false,
-            listener: Listener { _private: () },
-        };
+        let rt = crate::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap();
+        let _guard = rt.enter();
+        let mut watch = Watch::new().unwrap();
         let waker = std::task::Waker::noop();
         let mut cx = Context::from_waker(waker);
         assert!(matches!(watch.poll_fired(&mut cx), Poll::Ready(Ok(()))));
