@@ -95,7 +95,7 @@ impl<T: Orphan> OrphanQueue<T> {
     }
 
     /// Orphans not reaped yet.
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn len(&self) -> usize {
         self.queue.lock().len()
     }
