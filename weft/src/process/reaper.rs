@@ -41,7 +41,7 @@ pub(crate) enum ExitWatch {
 
 /// A pidfd registered with an I/O driver for readability.
 pub(crate) struct PidfdWatch {
-    /// `None` only while moving to another runtime's driver.
+    /// Always `Some` until `drop` deregisters it.
     registration: Option<Registration>,
     /// The readiness the last `poll_fired` saw, consumed by `rearm`.
     seen: Option<ReadyEvent>,
@@ -87,7 +87,7 @@ impl PidfdWatch {
     fn registration(&self) -> &Registration {
         self.registration
             .as_ref()
-            .expect("pidfd registration is only absent while moving")
+            .expect("pidfd registration is only taken by drop")
     }
 
     fn poll_fired(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -120,13 +120,16 @@ impl PidfdWatch {
             Ok(Some(handle)) => handle,
             _ => return Err(shutdown_err),
         };
-        if let Some(old) = self.registration.take() {
+        // Register with the new driver first: if that fails (it is shut
+        // down too), the old registration stays and keeps answering with
+        // the shutdown error. One fd may sit in two epoll sets.
+        let new = register(&self.fd, handle)?;
+        if let Some(old) = self.registration.replace(new) {
             // The old driver may be gone entirely; its epoll set is then
             // closed and the fd is no longer in it.
             let _ = old.deregister(&mut SourceFd(&self.fd.as_raw_fd()));
         }
         self.seen = None;
-        self.registration = Some(register(&self.fd, handle)?);
         Ok(())
     }
 
@@ -232,7 +235,7 @@ impl Reaper {
             .id()
     }
 
-    /// Sends SIGKILL (no-op error-free if the child was already reaped).
+    /// Sends SIGKILL (`Ok` without sending anything once std has reaped it).
     pub(crate) fn kill(&mut self) -> io::Result<()> {
         self.running().child.kill()
     }
