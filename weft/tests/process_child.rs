@@ -206,3 +206,28 @@ async fn many_waiters_on_many_threads() {
         assert!(ok.unwrap());
     }
 }
+
+#[test]
+fn wait_without_any_live_runtime_is_the_shutdown_error() {
+    let rt = weft::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut child = rt.block_on(async { Command::new("true").spawn().unwrap() });
+    drop(rt);
+    // Polled by a plain executor: no runtime to move the exit watch to.
+    let err = futures::executor::block_on(child.wait()).unwrap_err();
+    assert!(weft::runtime::is_rt_shutdown_err(&err), "{err}");
+    // Still reaped when dropped later (`try_wait` in drop or an orphan).
+    let pid = child.id().unwrap();
+    drop(child);
+    let rt = weft::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            weft::task::yield_now().await;
+        }
+    });
+}
