@@ -23,8 +23,9 @@ pub(crate) mod driver;
 pub mod dump;
 mod error;
 mod handle;
-// The I/O driver serves sockets (`net`) and the signal self-pipe (`signal`).
-#[cfg(any(feature = "net", feature = "signal"))]
+// The I/O driver serves sockets (`net`), child pipes and pidfds (`process`)
+// and the signal self-pipe (`signal`).
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
 pub(crate) mod io;
 mod local_runtime;
 pub(crate) mod metrics;
