@@ -1,7 +1,8 @@
 //! tower, hyper, hyper-util and axum on weft: middleware that uses weft's
 //! timers, semaphores and channels, and an axum server spoken to by
 //! hyper-util's pooled client (HTTP/1 and HTTP/2) and a raw hyper connection
-//! over a weft `TcpStream`, shut down gracefully through a oneshot.
+//! over a weft `TcpStream` (and a WebSocket, see `ws`), shut down gracefully
+//! through a oneshot.
 
 use std::convert::Infallible;
 use std::future::IntoFuture;
@@ -115,6 +116,7 @@ fn app(slow_started: Arc<Notify>) -> Router {
             post(|body: String| async move { body.to_uppercase() }),
         )
         .route("/stream", get(stream_body))
+        .route("/ws", get(crate::ws::upgrade))
         .route(
             "/slow",
             get(move || async move {
@@ -219,6 +221,9 @@ pub async fn axum_server() {
         .unwrap();
     let resp = sender.send_request(req).await.unwrap();
     assert_eq!(body_text(resp).await, "hi raw");
+
+    // A WebSocket upgrade on the same server.
+    crate::ws::client(addr).await;
 
     // Graceful shutdown with a request in flight: it still completes, idle
     // connections (the pools' and the raw one) are closed, and serve returns.

@@ -1,6 +1,7 @@
 //! Ecosystem smoke test: real crates built against `tokio` = weft.
 //!
-//! Every crate here (axum, hyper, hyper-util, tower, tokio-util, tokio-stream)
+//! Every crate here (axum, hyper, hyper-util, tower, tokio-util, tokio-stream,
+//! tokio-tungstenite)
 //! is the unmodified crates.io release; `tokio` is patched to the facade over
 //! weft across the whole graph (see ../Cargo.toml). Each check asserts what it
 //! observes and panics on any difference, so exit code 0 means every check
@@ -9,6 +10,7 @@
 mod http;
 mod streams;
 mod util;
+mod ws;
 
 use std::time::{Duration, Instant};
 
@@ -16,44 +18,73 @@ use std::time::{Duration, Instant};
 /// waiting forever (the script running this has no timeout of its own).
 const CHECK_LIMIT: Duration = Duration::from_secs(30);
 
-async fn check<F: std::future::Future<Output = ()>>(name: &str, fut: F) {
+async fn check<F: std::future::Future<Output = ()>>(flavor: &str, name: &str, fut: F) {
     let start = Instant::now();
     match tokio::time::timeout(CHECK_LIMIT, fut).await {
-        Ok(()) => println!("ok   {name} ({} ms)", start.elapsed().as_millis()),
-        Err(_) => panic!("{name}: did not finish within {CHECK_LIMIT:?}"),
+        Ok(()) => println!(
+            "ok   [{flavor}] {name} ({} ms)",
+            start.elapsed().as_millis()
+        ),
+        Err(_) => panic!("[{flavor}] {name}: did not finish within {CHECK_LIMIT:?}"),
     }
 }
 
+/// Every check, in order, on the runtime the caller runs it on.
+async fn all_checks(flavor: &str) {
+    let checks: Vec<(
+        &str,
+        std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>,
+    )> = vec![
+        (
+            "tokio-util codec: LinesCodec over TcpStream",
+            Box::pin(util::lines_codec()),
+        ),
+        (
+            "tokio-util sync: CancellationToken",
+            Box::pin(util::cancellation()),
+        ),
+        (
+            "tokio-util rt: TaskTracker, JoinMap, LocalPoolHandle",
+            Box::pin(util::tasks()),
+        ),
+        ("tokio-util time: DelayQueue", Box::pin(util::delay_queue())),
+        (
+            "tokio-util io: StreamReader, SyncIoBridge",
+            Box::pin(util::io_adapters()),
+        ),
+        ("tokio-stream wrappers", Box::pin(streams::wrappers())),
+        (
+            "tokio-stream combinators: timeout, StreamMap",
+            Box::pin(streams::combinators()),
+        ),
+        (
+            "tower: Timeout, ConcurrencyLimit, Buffer",
+            Box::pin(http::tower_services()),
+        ),
+        (
+            "axum + hyper-util client: HTTP/1, HTTP/2, WebSocket",
+            Box::pin(http::axum_server()),
+        ),
+    ];
+    for (name, fut) in checks {
+        check(flavor, name, fut).await;
+    }
+}
+
+// `#[tokio::main]` on functions other than `main` is Tokio's too: each call
+// builds its runtime, runs the body on it and drops it.
 #[tokio::main]
-async fn main() {
-    check(
-        "tokio-util codec: LinesCodec over TcpStream",
-        util::lines_codec(),
-    )
-    .await;
-    check("tokio-util sync: CancellationToken", util::cancellation()).await;
-    check("tokio-util rt: TaskTracker, LocalPoolHandle", util::tasks()).await;
-    check("tokio-util time: DelayQueue", util::delay_queue()).await;
-    check(
-        "tokio-util io: StreamReader, SyncIoBridge",
-        util::io_adapters(),
-    )
-    .await;
-    check("tokio-stream wrappers", streams::wrappers()).await;
-    check(
-        "tokio-stream combinators: timeout, StreamMap",
-        streams::combinators(),
-    )
-    .await;
-    check(
-        "tower: Timeout, ConcurrencyLimit, Buffer",
-        http::tower_services(),
-    )
-    .await;
-    check(
-        "axum + hyper-util client: HTTP/1 and HTTP/2",
-        http::axum_server(),
-    )
-    .await;
-    println!("ecosystem smoke: all checks passed");
+async fn on_multi_thread() {
+    all_checks("multi_thread").await;
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn on_current_thread() {
+    all_checks("current_thread").await;
+}
+
+fn main() {
+    on_multi_thread();
+    on_current_thread();
+    println!("ecosystem smoke: all checks passed on both runtimes");
 }

@@ -121,6 +121,31 @@ pub async fn tasks() {
     got.sort();
     assert_eq!(got, (0..16).collect::<Vec<_>>());
 
+    // JoinMap: results come back under the key their task was spawned with.
+    let mut map = tokio_util::task::JoinMap::new();
+    for key in ["a", "bb", "ccc"] {
+        map.spawn(key, async move { key.len() });
+    }
+    map.spawn("slow", async {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        0
+    });
+    assert!(map.abort(&"slow"));
+    let (mut done, mut cancelled) = (0, 0);
+    while let Some((key, res)) = map.join_next().await {
+        match res {
+            Ok(len) => {
+                assert_eq!(len, key.len());
+                done += 1;
+            }
+            Err(e) => {
+                assert_eq!(key, "slow");
+                assert!(e.is_cancelled());
+                cancelled += 1;
+            }
+        }
+    }
+    assert_eq!((done, cancelled), (3, 1));
     let pool = tokio_util::task::LocalPoolHandle::new(2);
     let handles: Vec<_> = (0..4)
         .map(|i| {
