@@ -483,3 +483,34 @@ fn panicking_future_is_dropped_while_the_panic_unwinds() {
         "dropped during unwinding, as Tokio does"
     );
 }
+
+/// `block_on` points the thread's current-handle slot at the runtime's handle
+/// without cloning it. A guard of another runtime that escapes the `block_on`
+/// (dropped out of order) must not keep that pointer: after the first runtime
+/// is gone, the slot it restores holds a live handle of that runtime.
+#[test]
+fn enter_guard_escaping_block_on_keeps_a_live_handle() {
+    use std::cell::RefCell;
+    let rt1 = Box::new(new_rt());
+    let rt1_id = rt1.handle().id();
+    let rt2 = new_rt();
+    let escaped = RefCell::new(None);
+    let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt1.block_on(async {
+            *escaped.borrow_mut() = Some(rt2.handle().enter());
+        })
+    }));
+    let err = res.expect_err("a guard outliving block_on is dropped out of order");
+    assert!(
+        panic_msg(&err).contains("dropped out of order"),
+        "{}",
+        panic_msg(&err)
+    );
+    assert_eq!(Handle::current().id(), rt2.handle().id());
+    drop(rt1);
+    // Restores what the guard saw when it was created: rt1's handle.
+    drop(escaped.borrow_mut().take());
+    let current = Handle::try_current().expect("the restored handle");
+    assert_eq!(current.id(), rt1_id);
+    assert_eq!(current.runtime_flavor(), RuntimeFlavor::CurrentThread);
+}

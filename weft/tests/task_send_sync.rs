@@ -103,6 +103,7 @@ fn value_types() {
     assert_value!(weft::task::JoinSet<u32>: Send & Sync & Unpin);
     assert_value!(weft::task::LocalSet: !Send & !Sync & Unpin);
     assert_value!(weft::task::LocalEnterGuard: !Send & !Sync & Unpin);
+    assert_value!(weft::runtime::EnterGuard<'_>: !Send & Sync & Unpin);
     assert_value!(weft::task::coop::RestoreOnPending: !Send & !Sync & Unpin);
     assert_value!(weft::runtime::LocalRuntime: !Send & !Sync & Unpin);
     assert_value!(weft::task::LocalKey<Rc<u32>>: Send & Sync & Unpin);

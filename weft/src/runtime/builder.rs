@@ -44,6 +44,7 @@ pub struct Builder {
     name: Option<String>,
     #[allow(dead_code)]
     nevents: usize,
+    nevents_busy: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +107,7 @@ impl Builder {
             disable_lifo_slot: false,
             name: None,
             nevents: 1024,
+            nevents_busy: None,
         }
     }
 
@@ -381,6 +383,7 @@ impl Builder {
     }
 
     /// Sets the most I/O events processed per driver tick (default 1024).
+    /// Events beyond it stay with the kernel until the next tick.
     ///
     /// # Panics
     ///
@@ -394,6 +397,36 @@ impl Builder {
     pub fn max_io_events_per_tick(&mut self, capacity: usize) -> &mut Self {
         assert!(capacity > 0, "max_io_events_per_tick must be non-zero");
         self.nevents = capacity;
+        self
+    }
+
+    /// Sets the most I/O events processed when a worker polls the driver
+    /// while it still has tasks to run (every `event_interval` tasks).
+    ///
+    /// Every task such a poll wakes goes to that worker's queue: a small busy
+    /// batch keeps an overloaded worker from piling up more than it can run,
+    /// and leaves the other events with the kernel for the next poll. A worker
+    /// that has nothing to do still takes up to
+    /// [`max_io_events_per_tick`](Builder::max_io_events_per_tick) events,
+    /// which is also the default for this one.
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is 0.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .enable_io()
+    ///     .max_io_events_per_tick(128)
+    ///     .max_io_events_per_busy_tick(8)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn max_io_events_per_busy_tick(&mut self, capacity: usize) -> &mut Self {
+        assert!(capacity > 0, "max_io_events_per_busy_tick must be non-zero");
+        self.nevents_busy = Some(capacity);
         self
     }
 
@@ -463,6 +496,8 @@ impl Builder {
             enable_pause_time: self.kind == Kind::CurrentThread,
             start_paused: self.start_paused,
             workers,
+            nevents: self.nevents,
+            nevents_busy: self.nevents_busy.unwrap_or(self.nevents),
         }
     }
 
@@ -483,6 +518,7 @@ impl Builder {
             global_queue_interval: self
                 .global_queue_interval
                 .unwrap_or(default_global_queue_interval),
+            tune_global_queue_interval: self.global_queue_interval.is_none(),
             event_interval: self.event_interval,
             before_park: self.before_park.clone(),
             after_unpark: self.after_unpark.clone(),

@@ -5,6 +5,9 @@ use crate::runtime::blocking::pool::Callback;
 pub(crate) struct Config {
     /// Ticks between checks of the global (inject) queue ahead of the local one.
     pub(crate) global_queue_interval: u32,
+    /// Multi-thread only: the interval was not set by the user, so workers
+    /// tune it to the measured poll time (see `multi_thread/tuning.rs`).
+    pub(crate) tune_global_queue_interval: bool,
     /// Ticks between polls of the driver (I/O and timers) while tasks are ready.
     pub(crate) event_interval: u32,
     /// Called before a scheduler thread parks (`on_thread_park`).

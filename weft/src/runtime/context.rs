@@ -38,7 +38,7 @@ pub(crate) const RUNTIME_SHUTTING_DOWN_ERROR: &str =
     "A Tokio 1.x context was found, but it is being shutdown.";
 
 struct Context {
-    current: RefCell<Option<scheduler::Handle>>,
+    current: RefCell<Current>,
     depth: Cell<usize>,
     runtime: Cell<EnterRuntime>,
     scheduler: Cell<*const scheduler::Context>,
@@ -51,7 +51,7 @@ struct Context {
 thread_local! {
     static CONTEXT: Context = const {
         Context {
-            current: RefCell::new(None),
+            current: RefCell::new(Current::None),
             depth: Cell::new(0),
             runtime: Cell::new(EnterRuntime::NotEntered),
             scheduler: Cell::new(std::ptr::null()),
@@ -82,11 +82,49 @@ impl EnterRuntime {
 
 // ---- current handle -------------------------------------------------------
 
+/// The handle in the `current` slot.
+///
+/// `Borrowed` saves `block_on` two reference-count updates: the runtime's
+/// handle is borrowed for the whole call, so the slot may point at it instead
+/// of owning a clone. Invariant: a `Borrowed` handle lives only in the slot,
+/// never in a saved `prev` (whoever replaces the slot saves an owned clone,
+/// see [`Current::into_owned`]), so it cannot outlive the `enter_runtime`
+/// frame that installed it, even when guards are leaked or dropped out of
+/// order.
+#[derive(Debug)]
+enum Current {
+    None,
+    Owned(scheduler::Handle),
+    Borrowed(std::ptr::NonNull<scheduler::Handle>),
+}
+
+impl Current {
+    fn get(&self) -> Option<&scheduler::Handle> {
+        match self {
+            Current::None => None,
+            Current::Owned(handle) => Some(handle),
+            // SAFETY: a `Borrowed` pointer is only in the slot while the
+            // `enter_runtime` frame whose argument it points to runs (see
+            // the invariant above), and that frame borrows the handle.
+            Current::Borrowed(ptr) => Some(unsafe { ptr.as_ref() }),
+        }
+    }
+
+    /// Called on the value just taken out of the slot, while the slot's
+    /// invariant still holds, to keep it in a guard.
+    fn into_owned(self) -> Current {
+        match self {
+            Current::Borrowed(_) => Current::Owned(self.get().cloned().expect("borrowed handle")),
+            other => other,
+        }
+    }
+}
+
 /// Calls `f` with the handle of the runtime this thread is in.
 pub(crate) fn with_current<R>(
     f: impl FnOnce(&scheduler::Handle) -> R,
 ) -> Result<R, TryCurrentError> {
-    match CONTEXT.try_with(|ctx| ctx.current.borrow().as_ref().map(f)) {
+    match CONTEXT.try_with(|ctx| ctx.current.borrow().get().map(f)) {
         Ok(Some(r)) => Ok(r),
         Ok(None) => Err(TryCurrentError::new(TryCurrentErrorKind::NoContext)),
         Err(_) => Err(TryCurrentError::new(
@@ -98,7 +136,7 @@ pub(crate) fn with_current<R>(
 /// Restores the previously current handle when dropped.
 #[derive(Debug)]
 pub(crate) struct SetCurrentGuard {
-    prev: Option<scheduler::Handle>,
+    prev: Option<Current>,
     depth: usize,
     _not_send: PhantomData<*const ()>,
 }
@@ -108,12 +146,13 @@ pub(crate) struct SetCurrentGuard {
 pub(crate) fn try_set_current(handle: &scheduler::Handle) -> Option<SetCurrentGuard> {
     CONTEXT
         .try_with(|ctx| {
-            let prev = ctx.current.borrow_mut().replace(handle.clone());
-            let depth = ctx.depth.get() + 1;
-            ctx.depth.set(depth);
+            let prev = ctx
+                .current
+                .replace(Current::Owned(handle.clone()))
+                .into_owned();
             SetCurrentGuard {
-                prev,
-                depth,
+                prev: Some(prev),
+                depth: ctx.enter_depth(),
                 _not_send: PhantomData,
             }
         })
@@ -122,21 +161,36 @@ pub(crate) fn try_set_current(handle: &scheduler::Handle) -> Option<SetCurrentGu
 
 impl Drop for SetCurrentGuard {
     fn drop(&mut self) {
-        let _ = CONTEXT.try_with(|ctx| {
-            let depth = ctx.depth.get();
-            if depth != self.depth {
-                if !std::thread::panicking() {
-                    panic!(
-                        "`EnterGuard` values dropped out of order. Guards returned by \
-                         `tokio::runtime::Handle::enter()` must be dropped in the reverse \
-                         order as they were acquired."
-                    );
-                }
-                return;
+        let _ = CONTEXT.try_with(|ctx| ctx.leave_depth(self.depth, &mut self.prev));
+    }
+}
+
+impl Context {
+    fn enter_depth(&self) -> usize {
+        let depth = self.depth.get() + 1;
+        self.depth.set(depth);
+        depth
+    }
+
+    /// Puts `prev` back in the slot if the guard of `depth` is the innermost
+    /// one; otherwise panics, as Tokio does for guards dropped out of order.
+    fn leave_depth(&self, depth: usize, prev: &mut Option<Current>) {
+        if self.depth.get() != depth {
+            if !std::thread::panicking() {
+                panic!(
+                    "`EnterGuard` values dropped out of order. Guards returned by \
+                     `tokio::runtime::Handle::enter()` must be dropped in the reverse \
+                     order as they were acquired."
+                );
             }
-            *ctx.current.borrow_mut() = self.prev.take();
-            ctx.depth.set(depth - 1);
-        });
+            return;
+        }
+        if let Some(prev) = prev.take() {
+            // The old value is dropped after the borrow ends: dropping the last
+            // handle of a runtime may run code that reads the slot.
+            let _old = self.current.replace(prev);
+        }
+        self.depth.set(depth - 1);
     }
 }
 
@@ -164,18 +218,24 @@ pub(crate) fn enter_runtime<R>(
     allow_block_in_place: bool,
     f: impl FnOnce(&mut BlockingRegionGuard) -> R,
 ) -> R {
+    // One thread-local access on the way in and one on the way out: this is
+    // all of `block_on`'s overhead for a future that is ready at once.
     struct Reset {
-        _current: SetCurrentGuard,
+        prev: Option<Current>,
+        depth: usize,
     }
     impl Drop for Reset {
         fn drop(&mut self) {
-            CONTEXT.with(|ctx| ctx.runtime.set(EnterRuntime::NotEntered));
+            let _ = CONTEXT.try_with(|ctx| {
+                ctx.runtime.set(EnterRuntime::NotEntered);
+                ctx.leave_depth(self.depth, &mut self.prev);
+            });
         }
     }
 
-    let entered = CONTEXT.with(|ctx| {
+    let entered = CONTEXT.try_with(|ctx| {
         if ctx.runtime.get().is_entered() {
-            return false;
+            return None;
         }
         ctx.runtime.set(EnterRuntime::Entered {
             allow_block_in_place,
@@ -183,19 +243,25 @@ pub(crate) fn enter_runtime<R>(
         if ctx.rng.get() == 0 {
             ctx.rng.set(seed());
         }
-        true
+        let prev = ctx
+            .current
+            .replace(Current::Borrowed(std::ptr::NonNull::from(handle)))
+            .into_owned();
+        Some(Reset {
+            prev: Some(prev),
+            depth: ctx.enter_depth(),
+        })
     });
-    if !entered {
-        panic!(
+    let _reset = match entered {
+        Ok(Some(reset)) => reset,
+        Ok(None) => panic!(
             "Cannot start a runtime from within a runtime. This happens \
              because a function (like `block_on`) attempted to block the \
              current thread while the thread is being used to drive \
              asynchronous tasks. If you are in an async function, use \
              `.await` on the future instead of blocking on it."
-        );
-    }
-    let _reset = Reset {
-        _current: try_set_current(handle).expect(THREAD_LOCAL_DESTROYED_ERROR),
+        ),
+        Err(_) => panic!("{}", THREAD_LOCAL_DESTROYED_ERROR),
     };
     f(&mut BlockingRegionGuard {
         _not_send: PhantomData,

@@ -32,6 +32,11 @@ pub(crate) struct Cfg {
     pub(crate) start_paused: bool,
     /// Threads that register timers concurrently (workers): one wheel shard each.
     pub(crate) workers: usize,
+    /// I/O events taken per poll that may sleep, and per poll that may not.
+    #[cfg_attr(not(feature = "net"), allow(dead_code))]
+    pub(crate) nevents: usize,
+    #[cfg_attr(not(feature = "net"), allow(dead_code))]
+    pub(crate) nevents_busy: usize,
 }
 
 /// The sleeping side, held by the one thread that may park in it.
@@ -103,7 +108,7 @@ impl Driver {
         let unpark = park.unpark();
         #[cfg(feature = "net")]
         let (io, io_handle) = if cfg.enable_io {
-            let (driver, handle) = crate::runtime::io::Driver::new()?;
+            let (driver, handle) = crate::runtime::io::Driver::new(cfg.nevents, cfg.nevents_busy)?;
             (IoStack::Enabled(driver), Some(handle))
         } else {
             (IoStack::Disabled(park), None)

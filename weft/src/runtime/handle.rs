@@ -40,6 +40,13 @@ pub struct EnterGuard<'a> {
     _handle_lifetime: PhantomData<&'a Handle>,
 }
 
+// SAFETY: a shared `&EnterGuard` allows only `Debug`, which reads the saved
+// handle (`Arc`s, which are `Sync`) and a depth, and prints the
+// `LocalEnterGuard` by name without touching its `Rc`. Everything else the
+// guard does happens in `drop`, on its own thread (it stays `!Send`). Tokio's
+// `EnterGuard` is `Sync` as well.
+unsafe impl Sync for EnterGuard<'_> {}
+
 impl EnterGuard<'_> {
     /// Also keeps `local` (a `LocalRuntime`'s set) current while the guard lives.
     pub(crate) fn with_local_set(mut self, local: crate::task::LocalEnterGuard) -> Self {

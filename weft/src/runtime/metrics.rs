@@ -19,10 +19,14 @@ impl WorkerMetrics {
     }
 
     /// The worker goes to sleep; `busy_since` is when it last woke.
-    pub(crate) fn about_to_park(&self, busy_since: Instant) {
+    /// The worker parks at `now` (read by the caller, which needs it too).
+    pub(crate) fn about_to_park(&self, busy_since: Instant, now: Instant) {
         Self::bump(&self.park_count, 1);
         Self::bump(&self.park_unpark_count, 1);
-        let busy = busy_since.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
+        let busy = now
+            .saturating_duration_since(busy_since)
+            .as_nanos()
+            .min(u128::from(u64::MAX)) as u64;
         Self::bump(&self.busy_duration_ns, busy);
     }
 

@@ -41,3 +41,30 @@ pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::RuntimeMetrics;
 pub use runtime::{Runtime, RuntimeFlavor};
 pub use shutdown_error::is_rt_shutdown_err;
+
+/// Returns the index of the worker thread this is called on, `None` when the
+/// thread is not one of a runtime's workers.
+///
+/// Indexes are those of [`RuntimeMetrics`]' per-worker methods (`0` to
+/// `num_workers() - 1`). A current-thread runtime's one worker is the thread
+/// in `block_on` that drives the scheduler (`Some(0)`); other threads blocked
+/// on it, blocking-pool threads, and the thread in a multi-thread runtime's
+/// `block_on` are not workers. A task may move to another worker at an
+/// `.await`, so the index can change between two calls.
+///
+/// ```
+/// use weft::runtime::{self, Builder};
+///
+/// assert_eq!(runtime::worker_index(), None);
+/// let rt = Builder::new_multi_thread().worker_threads(2).build().unwrap();
+/// let index = rt.block_on(async { weft::spawn(async { runtime::worker_index() }).await.unwrap() });
+/// assert!(matches!(index, Some(0 | 1)));
+/// let ct = Builder::new_current_thread().build().unwrap();
+/// assert_eq!(ct.block_on(async { runtime::worker_index() }), Some(0));
+/// ```
+pub fn worker_index() -> Option<usize> {
+    context::with_scheduler(|cx| match cx? {
+        scheduler::Context::CurrentThread(_) => Some(0),
+        scheduler::Context::MultiThread(cx) => Some(cx.worker_index()),
+    })
+}

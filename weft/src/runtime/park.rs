@@ -179,9 +179,26 @@ unsafe fn waker_drop(ptr: *const ()) {
     drop(unsafe { Arc::from_raw(ptr.cast::<Parker>()) });
 }
 
+/// A parker with its waker, kept per thread so that a `block_on` makes no
+/// reference-count traffic (the waker is lent to the future, not cloned).
+#[cfg(not(loom))]
+struct CachedParker {
+    park: ParkThread,
+    waker: Waker,
+}
+
+#[cfg(not(loom))]
+impl CachedParker {
+    fn new() -> CachedParker {
+        let park = ParkThread::new();
+        let waker = park.unpark().into_waker();
+        CachedParker { park, waker }
+    }
+}
+
 #[cfg(not(loom))]
 thread_local! {
-    static CACHED_PARKER: RefCell<Option<ParkThread>> = const { RefCell::new(None) };
+    static CACHED_PARKER: RefCell<Option<CachedParker>> = const { RefCell::new(None) };
 }
 
 /// Runs `future` to completion on the current thread, parking it while the
@@ -192,16 +209,25 @@ thread_local! {
 /// `Err` means the thread-local was already destroyed.
 pub(crate) fn block_on_thread<F: Future>(future: F) -> F::Output {
     let mut future = std::pin::pin!(future);
+    // Taken out (not borrowed) so that a nested `block_on_thread`, from a
+    // future polled here, gets a parker of its own.
     #[cfg(not(loom))]
-    let mut park = CACHED_PARKER
+    let mut cached = CACHED_PARKER
         .try_with(|cell| cell.borrow_mut().take())
         .ok()
         .flatten()
-        .unwrap_or_default();
+        .unwrap_or_else(CachedParker::new);
     #[cfg(loom)]
-    let mut park = ParkThread::new();
-    let waker = park.unpark().into_waker();
-    let mut cx = Context::from_waker(&waker);
+    let mut cached = {
+        let park = ParkThread::new();
+        let waker = park.unpark().into_waker();
+        (park, waker)
+    };
+    #[cfg(not(loom))]
+    let (park, waker) = (&mut cached.park, &cached.waker);
+    #[cfg(loom)]
+    let (park, waker) = (&mut cached.0, &cached.1);
+    let mut cx = Context::from_waker(waker);
     let output = loop {
         if let Poll::Ready(v) = crate::task::coop::budget(|| future.as_mut().poll(&mut cx)) {
             break v;
@@ -209,7 +235,7 @@ pub(crate) fn block_on_thread<F: Future>(future: F) -> F::Output {
         park.park();
     };
     #[cfg(not(loom))]
-    let _ = CACHED_PARKER.try_with(|cell| *cell.borrow_mut() = Some(park));
+    let _ = CACHED_PARKER.try_with(|cell| *cell.borrow_mut() = Some(cached));
     output
 }
 

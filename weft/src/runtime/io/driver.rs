@@ -57,13 +57,15 @@ impl ParkState {
     }
 }
 
-/// Events read per `epoll_wait`; more wait for the next turn.
-const EVENTS_CAPACITY: usize = 1024;
-
 /// The sleeping side of the I/O driver.
 pub(crate) struct Driver {
     poll: mio::Poll,
+    /// Events read per `epoll_wait` (the capacity is epoll's `maxevents`);
+    /// more wait in the kernel for the next turn.
     events: mio::Events,
+    /// A smaller buffer for polls that must not sleep, when configured
+    /// (`Builder::max_io_events_per_busy_tick`).
+    busy_events: Option<mio::Events>,
     handle: Arc<Handle>,
     /// Resources with an event in the current batch, woken outside the lock.
     dispatch: Vec<(Arc<ScheduledIo>, Ready)>,
@@ -79,7 +81,7 @@ pub(crate) struct Handle {
 }
 
 impl Driver {
-    pub(crate) fn new() -> io::Result<(Driver, Arc<Handle>)> {
+    pub(crate) fn new(nevents: usize, nevents_busy: usize) -> io::Result<(Driver, Arc<Handle>)> {
         let poll = mio::Poll::new()?;
         let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
         let registry = poll.registry().try_clone()?;
@@ -91,7 +93,8 @@ impl Driver {
         });
         let driver = Driver {
             poll,
-            events: mio::Events::with_capacity(EVENTS_CAPACITY),
+            events: mio::Events::with_capacity(nevents),
+            busy_events: (nevents_busy < nevents).then(|| mio::Events::with_capacity(nevents_busy)),
             handle: handle.clone(),
             dispatch: Vec::new(),
             is_shutdown: false,
@@ -139,7 +142,11 @@ impl Driver {
             let ms = t.as_nanos().div_ceil(1_000_000);
             Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX))
         });
-        match self.poll.poll(&mut self.events, timeout) {
+        let events = match &mut self.busy_events {
+            Some(busy) if timeout == Some(Duration::ZERO) => busy,
+            _ => &mut self.events,
+        };
+        match self.poll.poll(events, timeout) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => panic!("unexpected error when polling the I/O driver: {e:?}"),
@@ -147,12 +154,12 @@ impl Driver {
         // Step 3.
         state.end();
 
-        if self.events.is_empty() {
+        if events.is_empty() {
             return;
         }
         {
             let registrations = self.handle.registrations.lock();
-            for event in self.events.iter() {
+            for event in events.iter() {
                 let token = event.token();
                 if token == WAKE_TOKEN {
                     continue;
@@ -247,7 +254,7 @@ mod tests {
 
     #[test]
     fn unpark_before_park_returns_at_once() {
-        let (mut driver, handle) = Driver::new().unwrap();
+        let (mut driver, handle) = Driver::new(1024, 1024).unwrap();
         handle.unpark();
         let start = Instant::now();
         driver.park_timeout(Duration::from_secs(10));
@@ -256,7 +263,7 @@ mod tests {
 
     #[test]
     fn unpark_from_another_thread_ends_park() {
-        let (mut driver, handle) = Driver::new().unwrap();
+        let (mut driver, handle) = Driver::new(1024, 1024).unwrap();
         let t = std::thread::spawn(move || {
             // Retry until the driver is asleep: an unpark before the park
             // would also work, but this exercises the eventfd path.
@@ -271,7 +278,7 @@ mod tests {
 
     #[test]
     fn readiness_event_reaches_scheduled_io() {
-        let (mut driver, handle) = Driver::new().unwrap();
+        let (mut driver, handle) = Driver::new(1024, 1024).unwrap();
         let (mut a, mut b) = mio::net::UnixStream::pair().unwrap();
         let io = handle
             .add_source(&mut a, mio::Interest::READABLE | mio::Interest::WRITABLE)

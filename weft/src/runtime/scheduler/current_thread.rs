@@ -325,7 +325,9 @@ impl Context {
             handle.parked.store(true, SeqCst);
             fence(SeqCst);
             if handle.inject.is_empty() && !handle.woken.load(SeqCst) {
-                handle.worker_metrics.about_to_park(core.busy_since);
+                handle
+                    .worker_metrics
+                    .about_to_park(core.busy_since, Instant::now());
                 let (c, ()) = self.enter(core, || {
                     driver.park(&handle.driver);
                     self.defer.wake();

@@ -14,6 +14,8 @@ fn stack() -> (driver::Driver, Arc<driver::Handle>) {
         enable_pause_time: false,
         start_paused: false,
         workers: 1,
+        nevents: 1024,
+        nevents_busy: 1024,
     };
     let (driver, handle) = driver::Driver::new(&cfg).unwrap();
     (driver, Arc::new(handle))

@@ -25,6 +25,8 @@ fn sharded_stack(
         enable_pause_time: pause,
         start_paused,
         workers: 1,
+        nevents: 1024,
+        nevents_busy: 1024,
     };
     let (driver, mut handle) = driver::Driver::new(&cfg).unwrap();
     // The time driver reaches its handle through the stack's, so swapping in

@@ -35,6 +35,7 @@
 mod idle;
 mod park;
 mod queue;
+mod tuning;
 mod worker;
 
 #[cfg(all(test, loom))]

@@ -95,6 +95,8 @@ fn task_from_outside_while_both_workers_go_to_sleep_runs() {
             enable_pause_time: false,
             start_paused: false,
             workers: 1,
+            nevents: 1024,
+            nevents_busy: 1024,
         })
         .unwrap();
         let shared = Arc::new(SharedDriver::new(driver));

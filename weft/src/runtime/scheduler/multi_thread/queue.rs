@@ -123,6 +123,11 @@ impl<S: Schedule> Local<S> {
         !self.ring.lifo.load(Relaxed).is_null()
     }
 
+    /// How many tasks the owner has polled (wrapping).
+    pub(crate) fn polls(&self) -> u32 {
+        self.ring.polls.load(Relaxed)
+    }
+
     /// Records that the owner starts polling a task (the thieves' progress signal).
     pub(crate) fn count_poll(&self) {
         let polls = self.ring.polls.load(Relaxed);

@@ -7,6 +7,7 @@
 //! and leaves the worker loop.
 
 use super::queue::{self, Local};
+use super::tuning::Tuning;
 use super::{Handle, Parker};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::blocking::pool::run_hook;
@@ -43,6 +44,7 @@ pub(super) struct Core {
     park: Option<Parker>,
     rand: u64,
     global_queue_interval: u32,
+    tuning: Tuning,
     event_interval: u32,
     /// Per sibling: its poll count when this worker last saw its LIFO slot full.
     seen_polls: Vec<u32>,
@@ -80,6 +82,8 @@ impl Core {
         config: &Config,
         num_workers: usize,
     ) -> Box<Core> {
+        let now = Instant::now();
+        let tuning = Tuning::new(config.tune_global_queue_interval, now);
         Box::new(Core {
             tick: 0,
             lifo_enabled: !config.disable_lifo_slot,
@@ -88,10 +92,11 @@ impl Core {
             is_shutdown: false,
             park: Some(park),
             rand: context::thread_rng_n(u32::MAX) as u64 | 1,
-            global_queue_interval: config.global_queue_interval,
+            global_queue_interval: tuning.initial_interval(config.global_queue_interval),
+            tuning,
             event_interval: config.event_interval,
             seen_polls: vec![u32::MAX; num_workers],
-            busy_since: Instant::now(),
+            busy_since: now,
         })
     }
 
@@ -225,6 +230,13 @@ impl Core {
         true
     }
 
+    /// Ends a batch of polls: retunes the global queue interval.
+    fn end_batch(&mut self, now: Instant) {
+        if let Some(interval) = self.tuning.end_batch(now, self.run_queue.polls()) {
+            self.global_queue_interval = interval;
+        }
+    }
+
     fn maintenance(&mut self, worker: &Worker) {
         if !self.is_shutdown {
             self.is_shutdown = worker.inject().is_closed();
@@ -279,7 +291,10 @@ impl Context {
         while !core.is_shutdown {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % core.event_interval == 0 {
+                let now = Instant::now();
+                core.end_batch(now);
                 core = self.park_timeout(core, Some(Duration::ZERO));
+                core.tuning.start_batch(now, core.run_queue.polls());
                 core.maintenance(&self.worker);
                 if core.is_shutdown {
                     break;
@@ -348,7 +363,9 @@ impl Context {
         }
         if core.transition_to_parked(&self.worker) {
             let metrics = &self.worker.handle.shared.worker_metrics[self.worker.index];
-            metrics.about_to_park(core.busy_since);
+            let now = Instant::now();
+            core.end_batch(now);
+            metrics.about_to_park(core.busy_since, now);
             while !core.is_shutdown {
                 let rescue = self.worker.handle.lifo_waiting_elsewhere(self.worker.index);
                 core = self.park_timeout(core, rescue.then_some(LIFO_RESCUE_INTERVAL));
@@ -364,6 +381,8 @@ impl Context {
                 }
             }
             core.busy_since = metrics.unparked();
+            core.tuning
+                .start_batch(core.busy_since, core.run_queue.polls());
         }
         if let Some(f) = &config.after_unpark {
             run_hook(f);
@@ -392,6 +411,10 @@ impl Context {
 }
 
 impl Context {
+    pub(crate) fn worker_index(&self) -> usize {
+        self.worker.index
+    }
+
     /// See `runtime::context::defer`. Without its core the thread is in
     /// `block_in_place` and will not run the deferred list until the blocking
     /// call returns (maybe never: `futures::executor::block_on(yield_now())`),
