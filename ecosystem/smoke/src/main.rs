@@ -29,12 +29,11 @@ async fn check<F: std::future::Future<Output = ()>>(flavor: &str, name: &str, fu
     }
 }
 
+type Check = std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
 /// Every check, in order, on the runtime the caller runs it on.
 async fn all_checks(flavor: &str) {
-    let checks: Vec<(
-        &str,
-        std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>,
-    )> = vec![
+    let checks: Vec<(&str, Check)> = vec![
         (
             "tokio-util codec: LinesCodec over TcpStream",
             Box::pin(util::lines_codec()),

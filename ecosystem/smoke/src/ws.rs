@@ -13,17 +13,15 @@ pub async fn upgrade(ws: WebSocketUpgrade) -> Response {
 }
 
 async fn echo_upper(mut socket: WebSocket) {
+    // Other messages are ignored. On a close, tungstenite queues the reply;
+    // the next `recv` sends it and then ends the stream, so the loop goes on
+    // reading rather than returning (which would drop the reply unsent).
     while let Some(Ok(msg)) = socket.recv().await {
-        match msg {
-            Message::Text(text) => {
-                let reply = Message::text(text.as_str().to_uppercase());
-                if socket.send(reply).await.is_err() {
-                    return;
-                }
+        if let Message::Text(text) = msg {
+            let reply = Message::text(text.as_str().to_uppercase());
+            if socket.send(reply).await.is_err() {
+                return;
             }
-            // tungstenite queues the close reply; the next `recv` sends it
-            // and then ends the stream, so keep reading rather than return.
-            _ => {}
         }
     }
 }
