@@ -1,8 +1,8 @@
 //! tower, hyper, hyper-util and axum on weft: middleware that uses weft's
 //! timers, semaphores and channels, and an axum server spoken to by
 //! hyper-util's pooled client (HTTP/1 and HTTP/2) and a raw hyper connection
-//! over a weft `TcpStream` (and a WebSocket, see `ws`), shut down gracefully
-//! through a oneshot.
+//! over a weft `TcpStream` (and a WebSocket, see `ws`, and files, see
+//! `files`), shut down gracefully through a oneshot.
 
 use std::convert::Infallible;
 use std::future::IntoFuture;
@@ -104,7 +104,7 @@ async fn stream_body() -> Body {
     Body::from_stream(tokio_util::io::ReaderStream::new(r))
 }
 
-fn app(slow_started: Arc<Notify>) -> Router {
+fn app(slow_started: Arc<Notify>, files: &std::path::Path) -> Router {
     Router::new()
         .route("/", get(|| async { "hello from weft" }))
         .route(
@@ -117,6 +117,7 @@ fn app(slow_started: Arc<Notify>) -> Router {
         )
         .route("/stream", get(stream_body))
         .route("/ws", get(crate::ws::upgrade))
+        .nest_service("/files", crate::files::service(files))
         .route(
             "/slow",
             get(move || async move {
@@ -134,7 +135,7 @@ async fn body_text(resp: hyper::Response<hyper::body::Incoming>) -> String {
 }
 
 /// `REQUESTS` concurrent GETs plus the other routes through one client.
-async fn exercise(client: &Client<HttpConnector, Full<Bytes>>, base: &str) {
+async fn exercise(client: &Client<HttpConnector, Full<Bytes>>, base: &str, file: &[u8]) {
     let mut gets = tokio::task::JoinSet::new();
     for i in 0..REQUESTS {
         let (client, uri) = (client.clone(), format!("{base}/greet/n{i}"));
@@ -184,16 +185,19 @@ async fn exercise(client: &Client<HttpConnector, Full<Bytes>>, base: &str) {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+
+    crate::files::exercise(client, base, file).await;
 }
 
 pub async fn axum_server() {
+    let (files, file) = crate::files::make_dir("axum").await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");
     let slow_started = Arc::new(Notify::new());
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(
-        axum::serve(listener, app(slow_started.clone()))
+        axum::serve(listener, app(slow_started.clone(), &files))
             .with_graceful_shutdown(async move {
                 stop_rx.await.ok();
             })
@@ -203,11 +207,11 @@ pub async fn axum_server() {
     // hyper-util's pooled client, HTTP/1.1 then HTTP/2 (prior knowledge; the
     // server speaks both through hyper-util's auto builder).
     let h1: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    exercise(&h1, &base).await;
+    exercise(&h1, &base, &file).await;
     let h2: Client<HttpConnector, Full<Bytes>> = Client::builder(TokioExecutor::new())
         .http2_only(true)
         .build_http();
-    exercise(&h2, &base).await;
+    exercise(&h2, &base, &file).await;
 
     // A raw hyper HTTP/1 connection over a weft TcpStream.
     let stream = TcpStream::connect(addr).await.unwrap();
@@ -246,4 +250,5 @@ pub async fn axum_server() {
     closed.unwrap().unwrap();
     let err = TcpStream::connect(addr).await.unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    tokio::fs::remove_dir_all(&files).await.unwrap();
 }

@@ -1,12 +1,13 @@
 //! Ecosystem smoke test: real crates built against `tokio` = weft.
 //!
-//! Every crate here (axum, hyper, hyper-util, tower, tokio-util, tokio-stream,
-//! tokio-tungstenite)
-//! is the unmodified crates.io release; `tokio` is patched to the facade over
-//! weft across the whole graph (see ../Cargo.toml). Each check asserts what it
+//! Every crate here (axum, hyper, hyper-util, tower, tower-http, tokio-util,
+//! tokio-stream, tokio-tungstenite) is the unmodified crates.io release;
+//! `tokio` is patched to the facade over weft across the whole graph (see
+//! ../Cargo.toml). Each check asserts what it
 //! observes and panics on any difference, so exit code 0 means every check
 //! passed. `../run` builds and runs this and prints the verdict.
 
+mod files;
 mod http;
 mod streams;
 mod util;
@@ -61,7 +62,7 @@ async fn all_checks(flavor: &str) {
             Box::pin(http::tower_services()),
         ),
         (
-            "axum + hyper-util client: HTTP/1, HTTP/2, WebSocket",
+            "axum + hyper-util client: HTTP/1, HTTP/2, WebSocket, ServeDir",
             Box::pin(http::axum_server()),
         ),
     ];
