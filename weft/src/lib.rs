@@ -32,6 +32,8 @@ pub(crate) mod loom;
 #[cfg(feature = "net")]
 pub mod net;
 pub mod runtime;
+#[cfg(feature = "signal")]
+pub mod signal;
 pub mod task;
 
 pub use task::spawn;

@@ -91,3 +91,18 @@ fn std_handles_are_send_sync_unpin() {
     assert_send_sync_unpin::<weft::io::Stdout>();
     assert_send_sync_unpin::<weft::io::Stderr>();
 }
+
+/// Once the runtime has shut down, a write is refused with the shutdown error
+/// (`is_rt_shutdown_err`) instead of being reported as written and lost.
+#[test]
+fn stdout_write_after_shutdown_is_a_shutdown_error() {
+    let rt = weft::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let handle = rt.handle().clone();
+    rt.shutdown_timeout(std::time::Duration::from_secs(10));
+    let err = handle
+        .block_on(async { weft::io::stderr().write_all(b"x").await })
+        .unwrap_err();
+    assert!(weft::runtime::is_rt_shutdown_err(&err), "{err:?}");
+}

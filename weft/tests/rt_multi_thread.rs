@@ -1,7 +1,7 @@
 //! The multi-thread runtime through its public API.
 #![cfg(feature = "rt-multi-thread")]
 
-use std::future::{pending, poll_fn};
+use std::future::{pending, poll_fn, Future};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::sync::{Arc, Barrier};
@@ -371,4 +371,129 @@ fn aborting_a_queued_blocking_task_keeps_it_from_starting() {
         !ran.load(Ordering::SeqCst),
         "an aborted blocking task never starts"
     );
+}
+
+#[test]
+fn worker_index_names_the_worker_and_nothing_else() {
+    let rt = rt(2);
+    assert_eq!(weft::runtime::worker_index(), None);
+    let (on_block_on, on_worker, on_blocking) = rt.block_on(async {
+        let on_worker = weft::spawn(async { weft::runtime::worker_index() })
+            .await
+            .unwrap();
+        let on_blocking = weft::task::spawn_blocking(weft::runtime::worker_index)
+            .await
+            .unwrap();
+        (weft::runtime::worker_index(), on_worker, on_blocking)
+    });
+    assert_eq!(on_block_on, None, "block_on's thread is not a worker");
+    assert!(matches!(on_worker, Some(0 | 1)), "{on_worker:?}");
+    assert_eq!(on_blocking, None);
+}
+
+/// A task that yielded waits in its worker's deferred list; a
+/// `block_in_place` on that worker must wake it before blocking, not strand
+/// it until the closure ends.
+#[test]
+fn block_in_place_wakes_deferred_tasks_first() {
+    struct Signal(std::sync::Mutex<std_mpsc::Sender<()>>);
+    impl std::task::Wake for Signal {
+        fn wake(self: Arc<Self>) {
+            let _ = self.0.lock().unwrap().send(());
+        }
+    }
+    let rt = rt(1);
+    let (woken_tx, woken_rx) = std_mpsc::channel();
+    let jh = rt.spawn(async move {
+        let waker = std::task::Waker::from(Arc::new(Signal(std::sync::Mutex::new(woken_tx))));
+        let mut yielder = std::pin::pin!(weft::task::yield_now());
+        let poll = yielder
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&waker));
+        assert!(poll.is_pending(), "yield_now defers its first poll");
+        weft::task::block_in_place(|| {
+            // Fails (rather than hangs) if the wake waits for the closure.
+            woken_rx
+                .recv_timeout(std::time::Duration::from_secs(30))
+                .expect("the deferred waker is woken before the closure blocks");
+        });
+    });
+    rt.block_on(jh).unwrap();
+}
+
+/// `Handle::block_on` may call `block_in_place`, on either flavor (as Tokio).
+#[test]
+fn block_in_place_inside_handle_block_on() {
+    for rt in [
+        rt(1),
+        Builder::new_current_thread().enable_all().build().unwrap(),
+    ] {
+        let handle = rt.handle().clone();
+        let n = handle.block_on(async {
+            weft::task::block_in_place(|| {
+                weft::runtime::Handle::current().block_on(async {
+                    weft::task::yield_now().await;
+                    7
+                })
+            })
+        });
+        assert_eq!(n, 7);
+    }
+}
+
+/// A worker that never runs out of tasks still takes I/O events, one per
+/// busy poll with `max_io_events_per_busy_tick(1)`.
+#[cfg(all(feature = "net", feature = "io-util", feature = "time"))]
+#[test]
+fn busy_worker_still_takes_io_events_one_per_tick() {
+    use weft::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = Builder::new_multi_thread()
+        .worker_threads(1)
+        .max_io_events_per_busy_tick(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    for _ in 0..4 {
+        rt.spawn(async {
+            loop {
+                weft::task::yield_now().await;
+            }
+        });
+    }
+    rt.block_on(async {
+        let listener = weft::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        weft::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                weft::spawn(async move {
+                    let mut buf = [0u8; 4];
+                    while s.read_exact(&mut buf).await.is_ok() {
+                        s.write_all(&buf).await.unwrap();
+                    }
+                });
+            }
+        });
+        let clients: Vec<_> = (0..8)
+            .map(|_| {
+                weft::spawn(async move {
+                    let mut s = weft::net::TcpStream::connect(addr).await.unwrap();
+                    for _ in 0..8 {
+                        s.write_all(b"ping").await.unwrap();
+                        let mut buf = [0u8; 4];
+                        s.read_exact(&mut buf).await.unwrap();
+                        assert_eq!(&buf, b"ping");
+                    }
+                })
+            })
+            .collect();
+        let all = async {
+            for c in clients {
+                c.await.unwrap();
+            }
+        };
+        weft::time::timeout(std::time::Duration::from_secs(30), all)
+            .await
+            .expect("echo round trips finish");
+    });
 }

@@ -623,13 +623,20 @@ impl File {
                     let seek = (!buf.is_empty()).then(|| SeekFrom::Current(buf.discard_read()));
                     let n = fill(&mut buf, me.max_buf_size);
                     let std = me.std.clone();
-                    ops.state = State::Busy(spawn_mandatory_blocking(move || {
+                    let spawned = spawn_mandatory_blocking(move || {
                         let res = match seek {
                             Some(seek) => (&*std).seek(seek).and_then(|_| buf.write_to(&mut &*std)),
                             None => buf.write_to(&mut &*std),
                         };
                         (Operation::Write(res), buf)
-                    }));
+                    });
+                    // Refused (the runtime shut down): the bytes were not
+                    // taken, so the write fails, and the file stays usable.
+                    let Some(join) = spawned else {
+                        *cell = Some(Buf::default());
+                        return Poll::Ready(Err(io::Error::other("background task failed")));
+                    };
+                    ops.state = State::Busy(join);
                     return Poll::Ready(Ok(n));
                 }
                 State::Busy(_) => {

@@ -127,12 +127,13 @@ impl Buf {
 /// Runs a write on the blocking pool of the current runtime as a mandatory
 /// task: it runs even if the runtime shuts down before a pool thread picks
 /// it up, because its caller has already been told it succeeded (rule 3).
+/// `None` if the runtime has already shut down: the write must fail.
 ///
 /// # Panics
 ///
 /// Outside a runtime, with `spawn_blocking`'s message.
 #[track_caller]
-pub(crate) fn spawn_mandatory_blocking<F, R>(f: F) -> JoinHandle<R>
+pub(crate) fn spawn_mandatory_blocking<F, R>(f: F) -> Option<JoinHandle<R>>
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
@@ -152,6 +153,11 @@ where
 /// with a failed blocking task (Tokio's wording).
 fn background_task_failed() -> io::Error {
     io::Error::other("background task failed")
+}
+
+/// A write refused because the runtime shut down (`is_rt_shutdown_err`).
+fn runtime_gone() -> io::Error {
+    io::Error::other(crate::runtime::shutdown_error::RUNTIME_SHUTTING_DOWN)
 }
 
 /// What a finished blocking operation hands back to [`Blocking`]: its
@@ -272,12 +278,19 @@ impl<T: Write + Send + 'static> AsyncWrite for Blocking<T> {
                     };
                     let mut buf = cell.take().expect("buffer present when idle");
                     let n = buf.copy_from(src, DEFAULT_MAX_BUF_SIZE);
-                    me.need_flush = true;
-                    me.state = State::Busy(spawn_mandatory_blocking(move || {
+                    let spawned = spawn_mandatory_blocking(move || {
                         let n = buf.len();
                         let res = buf.write_to(&mut inner).map(|()| n);
                         (res, buf, inner)
-                    }));
+                    });
+                    // Refused: the runtime shut down, and took `inner` with
+                    // the closure; every later call fails the same way.
+                    let Some(join) = spawned else {
+                        *cell = Some(Buf::default());
+                        return Poll::Ready(Err(runtime_gone()));
+                    };
+                    me.need_flush = true;
+                    me.state = State::Busy(join);
                     return Poll::Ready(Ok(n));
                 }
                 State::Busy(_) => {

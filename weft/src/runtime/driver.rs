@@ -25,7 +25,7 @@ use crate::runtime::time;
 /// What to build (from the runtime `Builder`).
 #[derive(Clone, Debug)]
 pub(crate) struct Cfg {
-    #[cfg_attr(not(feature = "net"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "net", feature = "signal")), allow(dead_code))]
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
     pub(crate) enable_pause_time: bool,
@@ -50,7 +50,7 @@ pub(crate) struct Driver {
 pub(crate) struct Handle {
     unpark: UnparkThread,
     /// The I/O driver, `None` unless `enable_io` was set.
-    #[cfg(feature = "net")]
+    #[cfg(any(feature = "net", feature = "signal"))]
     pub(crate) io: Option<crate::loom::sync::Arc<crate::runtime::io::Handle>>,
     /// The timer, `None` unless `enable_time` was set.
     #[cfg(feature = "time")]
@@ -71,7 +71,7 @@ enum TimeLayer {
 /// The layer under the timer: epoll when I/O is enabled, else the thread parker.
 #[derive(Debug)]
 pub(crate) enum IoStack {
-    #[cfg(feature = "net")]
+    #[cfg(any(feature = "net", feature = "signal"))]
     Enabled(crate::runtime::io::Driver),
     Disabled(ParkThread),
 }
@@ -79,7 +79,7 @@ pub(crate) enum IoStack {
 impl IoStack {
     pub(crate) fn park(&mut self) {
         match self {
-            #[cfg(feature = "net")]
+            #[cfg(any(feature = "net", feature = "signal"))]
             IoStack::Enabled(io) => io.park(),
             IoStack::Disabled(park) => park.park(),
         }
@@ -87,7 +87,7 @@ impl IoStack {
 
     pub(crate) fn park_timeout(&mut self, duration: Duration) {
         match self {
-            #[cfg(feature = "net")]
+            #[cfg(any(feature = "net", feature = "signal"))]
             IoStack::Enabled(io) => io.park_timeout(duration),
             IoStack::Disabled(park) => park.park_timeout(duration),
         }
@@ -95,7 +95,7 @@ impl IoStack {
 
     pub(crate) fn shutdown(&mut self) {
         match self {
-            #[cfg(feature = "net")]
+            #[cfg(any(feature = "net", feature = "signal"))]
             IoStack::Enabled(io) => io.shutdown(),
             IoStack::Disabled(_) => {}
         }
@@ -106,14 +106,14 @@ impl Driver {
     pub(crate) fn new(cfg: &Cfg) -> io::Result<(Driver, Handle)> {
         let park = ParkThread::new();
         let unpark = park.unpark();
-        #[cfg(feature = "net")]
+        #[cfg(any(feature = "net", feature = "signal"))]
         let (io, io_handle) = if cfg.enable_io {
             let (driver, handle) = crate::runtime::io::Driver::new(cfg.nevents, cfg.nevents_busy)?;
             (IoStack::Enabled(driver), Some(handle))
         } else {
             (IoStack::Disabled(park), None)
         };
-        #[cfg(not(feature = "net"))]
+        #[cfg(not(any(feature = "net", feature = "signal")))]
         let io = IoStack::Disabled(park);
 
         #[cfg(feature = "time")]
@@ -129,7 +129,7 @@ impl Driver {
                 Driver { inner },
                 Handle {
                     unpark,
-                    #[cfg(feature = "net")]
+                    #[cfg(any(feature = "net", feature = "signal"))]
                     io: io_handle,
                     time: time_handle,
                     clock,
@@ -145,7 +145,7 @@ impl Driver {
                 },
                 Handle {
                     unpark,
-                    #[cfg(feature = "net")]
+                    #[cfg(any(feature = "net", feature = "signal"))]
                     io: io_handle,
                 },
             ))
@@ -209,7 +209,7 @@ impl Handle {
         if let Some(time) = &self.time {
             time.note_unpark();
         }
-        #[cfg(feature = "net")]
+        #[cfg(any(feature = "net", feature = "signal"))]
         if let Some(io) = &self.io {
             return io.unpark();
         }

@@ -185,7 +185,9 @@ impl Handle {
     /// ```
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        context::enter_runtime(&self.inner, false, |blocking| blocking.block_on(future))
+        // `block_in_place` is allowed here, as in Tokio: there is no core to
+        // hand off, the closure simply blocks this (non-worker) thread.
+        context::enter_runtime(&self.inner, true, |blocking| blocking.block_on(future))
     }
 
     /// Returns the flavor of the runtime.

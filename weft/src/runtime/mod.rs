@@ -21,7 +21,8 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
-#[cfg(feature = "net")]
+// The I/O driver serves sockets (`net`) and the signal self-pipe (`signal`).
+#[cfg(any(feature = "net", feature = "signal"))]
 pub(crate) mod io;
 mod local_runtime;
 pub(crate) mod metrics;
@@ -29,7 +30,7 @@ pub(crate) mod park;
 #[allow(clippy::module_inception)]
 mod runtime;
 pub(crate) mod scheduler;
-mod shutdown_error;
+pub(crate) mod shutdown_error;
 #[cfg(feature = "time")]
 pub(crate) mod time;
 

@@ -162,6 +162,18 @@ impl Drop for BlockingPool {
     }
 }
 
+/// Which tasks the pool still takes once it is shutting down.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Admit {
+    /// `spawn_blocking`: refused after shutdown, dropped from the queue by it.
+    Cancellable,
+    /// Writes (`spawn_mandatory_blocking`): refused after shutdown, but run
+    /// once queued.
+    UnlessShutDown,
+    /// Worker threads: always run, so that every core reaches shutdown.
+    Always,
+}
+
 impl Spawner {
     /// Queues `func` to run on a pool thread.
     #[track_caller]
@@ -180,20 +192,21 @@ impl Spawner {
         );
         // Blocking tasks are in no owned list: shutdown reaches them through the queue.
         drop(task);
-        self.spawn(notified, false, rt);
+        self.spawn(notified, Admit::Cancellable, rt);
         join
     }
 
     /// Like `spawn_blocking`, but the task runs even if the pool shuts down
     /// before a thread picks it up (Tokio's `spawn_mandatory_blocking`):
     /// `fs::File` and stdout writes, which the caller was already told
-    /// succeeded, are never dropped from the queue.
+    /// succeeded, are never dropped from the queue. `None` when the pool has
+    /// already shut down: the caller reports the write as failed instead.
     #[track_caller]
     pub(crate) fn spawn_mandatory_blocking<F, R>(
         &self,
         rt: &scheduler::Handle,
         func: F,
-    ) -> JoinHandle<R>
+    ) -> Option<JoinHandle<R>>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
@@ -207,8 +220,8 @@ impl Spawner {
             location,
         );
         drop(task);
-        self.spawn(notified, true, rt);
-        join
+        self.spawn(notified, Admit::UnlessShutDown, rt)
+            .then_some(join)
     }
 
     /// Runs `func` on a pool thread even if the pool is shutting down (the
@@ -228,19 +241,25 @@ impl Spawner {
         );
         drop(task);
         drop(join);
-        self.spawn(notified, true, rt);
+        self.spawn(notified, Admit::Always, rt);
     }
 
-    /// Step 1.
-    fn spawn(&self, task: Notified<BlockingSchedule>, mandatory: bool, rt: &scheduler::Handle) {
+    /// Step 1. `false` if the task was refused (and cancelled).
+    fn spawn(
+        &self,
+        task: Notified<BlockingSchedule>,
+        admit: Admit,
+        rt: &scheduler::Handle,
+    ) -> bool {
         let inner = &self.inner;
         let mut shared = inner.shared.lock();
-        if shared.shutdown && !mandatory {
+        if shared.shutdown && admit != Admit::Always {
             drop(shared);
             // The runtime is gone: cancel the task, its JoinHandle sees it.
             task.into_raw().shutdown();
-            return;
+            return false;
         }
+        let mandatory = admit != Admit::Cancellable;
         shared.queue.push_back(Queued { task, mandatory });
         inner.queue_depth.fetch_add(1, Ordering::Relaxed);
         if shared.num_idle > 0 {
@@ -251,10 +270,10 @@ impl Spawner {
             // lock would only go back to sleep on it (two more futex calls).
             drop(shared);
             inner.condvar.notify_one();
-            return;
+            return true;
         }
         if shared.num_threads >= inner.config.thread_cap && !shared.shutdown {
-            return; // step 1: queued until a thread is free
+            return true; // step 1: queued until a thread is free
         }
         let index = shared.next_thread_index;
         match self.spawn_thread(index, rt) {
@@ -272,6 +291,7 @@ impl Spawner {
             // Another thread will get to the task.
             Err(_) => {}
         }
+        true
     }
 
     fn spawn_thread(

@@ -18,7 +18,10 @@
 //!    that arrived meanwhile is consumed: the caller looks for work next).
 
 use crate::io::Ready;
-use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::sync::atomic::{
+    AtomicUsize,
+    Ordering::{Relaxed, SeqCst},
+};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::io::registration_set::{RegistrationSet, WAKE_TOKEN};
 use crate::runtime::io::scheduled_io::{ScheduledIo, Tick};
@@ -70,6 +73,9 @@ pub(crate) struct Driver {
     /// Resources with an event in the current batch, woken outside the lock.
     dispatch: Vec<(Arc<ScheduledIo>, Ready)>,
     is_shutdown: bool,
+    /// This driver's end of the signal self-pipe, under `SIGNAL_TOKEN`.
+    #[cfg(feature = "signal")]
+    signal: crate::signal::registry::DriverLink,
 }
 
 /// The shared side: registers sources and wakes the driver.
@@ -77,6 +83,9 @@ pub(crate) struct Handle {
     registry: mio::Registry,
     waker: mio::Waker,
     registrations: Mutex<RegistrationSet>,
+    /// The number of registrations, readable without the lock: a poll that
+    /// may not sleep skips `epoll_wait` when nothing is registered.
+    num_sources: AtomicUsize,
     park_state: ParkState,
 }
 
@@ -85,10 +94,16 @@ impl Driver {
         let poll = mio::Poll::new()?;
         let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
         let registry = poll.registry().try_clone()?;
+        #[cfg(feature = "signal")]
+        let signal = crate::signal::registry::DriverLink::register(
+            poll.registry(),
+            super::registration_set::SIGNAL_TOKEN,
+        )?;
         let handle = Arc::new(Handle {
             registry,
             waker,
             registrations: Mutex::new(RegistrationSet::default()),
+            num_sources: AtomicUsize::new(0),
             park_state: ParkState::new(),
         });
         let driver = Driver {
@@ -98,6 +113,8 @@ impl Driver {
             handle: handle.clone(),
             dispatch: Vec::new(),
             is_shutdown: false,
+            #[cfg(feature = "signal")]
+            signal,
         };
         Ok((driver, handle))
     }
@@ -129,6 +146,14 @@ impl Driver {
             return;
         }
         let sleeps = timeout != Some(Duration::ZERO);
+        // A poll that may not sleep (a yield round, the event interval) can
+        // find nothing when no resource is registered: the eventfd only
+        // matters to a sleeper, and a signal handler's byte stays queued in
+        // epoll for the next real poll. That saves a system call per yield
+        // round on runtimes that use timers and tasks but no I/O.
+        if !sleeps && self.handle.num_sources.load(Relaxed) == 0 && !signals_in_use() {
+            return;
+        }
         let mut timeout = timeout;
         let state = &self.handle.park_state;
         // Step 1.
@@ -157,11 +182,18 @@ impl Driver {
         if events.is_empty() {
             return;
         }
+        #[cfg(feature = "signal")]
+        let mut signal_ready = false;
         {
             let registrations = self.handle.registrations.lock();
             for event in events.iter() {
                 let token = event.token();
                 if token == WAKE_TOKEN {
+                    continue;
+                }
+                #[cfg(feature = "signal")]
+                if token == super::registration_set::SIGNAL_TOKEN {
+                    signal_ready = true;
                     continue;
                 }
                 // A stale token (slot reused since the event was queued)
@@ -175,6 +207,12 @@ impl Driver {
         for (io, ready) in self.dispatch.drain(..) {
             io.set_readiness(Tick::Set, |curr| curr | ready);
             io.wake(ready);
+        }
+        // A signal handler wrote to the self-pipe: drain it and wake the
+        // listeners (outside the registrations lock, like any wake).
+        #[cfg(feature = "signal")]
+        if signal_ready {
+            self.signal.process();
         }
     }
 }
@@ -196,9 +234,14 @@ impl Handle {
         source: &mut impl mio::event::Source,
         interest: mio::Interest,
     ) -> io::Result<Arc<ScheduledIo>> {
-        let io = self.registrations.lock().allocate()?;
+        let io = {
+            let mut set = self.registrations.lock();
+            let io = set.allocate()?;
+            self.num_sources.store(set.len(), Relaxed);
+            io
+        };
         if let Err(e) = self.registry.register(source, io.token(), interest) {
-            self.registrations.lock().release(&io);
+            self.release(&io);
             return Err(e);
         }
         Ok(io)
@@ -211,13 +254,24 @@ impl Handle {
     }
 
     pub(crate) fn release(&self, io: &ScheduledIo) {
-        self.registrations.lock().release(io);
+        let mut set = self.registrations.lock();
+        set.release(io);
+        self.num_sources.store(set.len(), Relaxed);
     }
 
-    #[cfg(test)]
+    /// Whether the driver has shut down (no registration is accepted).
     pub(crate) fn is_shutdown(&self) -> bool {
         self.registrations.lock().is_shutdown()
     }
+}
+
+/// Whether a signal listener may be waiting for this driver to drain the
+/// signal pipe (any handler was installed in this process).
+fn signals_in_use() -> bool {
+    #[cfg(feature = "signal")]
+    return crate::signal::registry::any_installed();
+    #[cfg(not(feature = "signal"))]
+    false
 }
 
 impl fmt::Debug for Driver {

@@ -25,7 +25,7 @@ mod scheduled_io;
 
 pub(crate) use driver::{Driver, Handle};
 pub(crate) use poll_evented::PollEvented;
-pub(crate) use registration::Registration;
+pub(crate) use registration::{current_handle, Registration};
 
 use crate::io::{Interest, Ready};
 

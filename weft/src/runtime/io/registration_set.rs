@@ -23,6 +23,10 @@ const GENERATION_MASK: usize = (usize::MAX >> 1) >> INDEX_BITS;
 /// The token of the driver's own `mio::Waker`; no slot can produce it.
 pub(crate) const WAKE_TOKEN: mio::Token = mio::Token(1 << (usize::BITS - 1));
 
+/// The token of the signal self-pipe (`signal::registry`); no slot produces it.
+#[cfg(feature = "signal")]
+pub(crate) const SIGNAL_TOKEN: mio::Token = mio::Token((1 << (usize::BITS - 1)) | 1);
+
 #[derive(Debug, Default)]
 pub(crate) struct RegistrationSet {
     slots: Vec<Slot>,
@@ -124,7 +128,6 @@ impl RegistrationSet {
             .collect()
     }
 
-    #[cfg(test)]
     pub(crate) fn is_shutdown(&self) -> bool {
         self.is_shutdown
     }

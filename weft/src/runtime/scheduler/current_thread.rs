@@ -4,7 +4,8 @@
 //! ```text
 //!  block_on loop (one "tick" per task poll)
 //!   1. if the block_on future was woken: poll it (it may finish: return)
-//!   2. up to `event_interval` times: pop a task (every `global_queue_interval`
+//!   2. up to `event_interval` times (even if step 1's future is woken
+//!      meanwhile: it then finds a batch of results ready, not one): pop a task (every `global_queue_interval`
 //!      ticks the remote queue first, else the local one first) and run it;
 //!      nothing to run: park in the driver (step 4) and go to 1
 //!   3. poll the driver without sleeping (I/O, timers), go to 1
@@ -258,9 +259,6 @@ impl CoreGuard<'_> {
                     };
                     let (c, ()) = cx.enter(core, || crate::task::coop::budget(|| task.run()));
                     core = c;
-                    if handle.woken.load(SeqCst) {
-                        continue 'outer;
-                    }
                 }
                 core = cx.park_yield(core);
             }

@@ -43,7 +43,10 @@
 use super::entry::{with_node, TimerEntry, FIRED, REGISTERED, UNREGISTERED};
 use super::source::TimeSource;
 use super::wheel::Wheel;
-use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
+use crate::loom::sync::atomic::{
+    AtomicBool, AtomicU64, AtomicUsize,
+    Ordering::{Relaxed, SeqCst},
+};
 use crate::loom::sync::{Mutex, MutexGuard};
 use crate::runtime::driver;
 use crate::util::wake_list::WakeList;
@@ -64,6 +67,10 @@ pub(crate) struct Handle {
     shards: Box<[Shard]>,
     /// See "Waking the parked driver" in the module doc.
     parked_until: AtomicU64,
+    /// Entries linked in any shard. A driver poll that finds none skips the
+    /// clock read and the shard locks (a runtime without timers, or a busy
+    /// one between sleeps, polls its driver on every yield round).
+    armed: AtomicUsize,
     is_shutdown: AtomicBool,
     /// Set by every unpark of the driver; a paused clock is not auto-advanced
     /// across a park that was woken (the woken task may have work to do at
@@ -90,6 +97,7 @@ impl Handle {
                 })
                 .collect(),
             parked_until: AtomicU64::new(AWAKE),
+            armed: AtomicUsize::new(0),
             is_shutdown: AtomicBool::new(false),
             #[cfg(feature = "test-util")]
             did_wake: AtomicBool::new(false),
@@ -116,6 +124,12 @@ impl Handle {
     #[cfg(feature = "test-util")]
     pub(super) fn take_did_wake(&self) -> bool {
         self.did_wake.swap(false, SeqCst)
+    }
+
+    /// Whether any timer is linked. A timer linked concurrently has a
+    /// deadline in the future, so a poll that missed it loses nothing.
+    pub(super) fn has_armed(&self) -> bool {
+        self.armed.load(Relaxed) != 0
     }
 
     fn lock(&self, shard: usize) -> MutexGuard<'_, Wheel> {
@@ -220,6 +234,7 @@ impl Handle {
         if entry.load_state().0 == REGISTERED {
             // SAFETY: registered in `shard`, whose lock we hold.
             unsafe { wheel.remove(ptr) };
+            self.armed.fetch_sub(1, Relaxed);
             entry.set_unregistered();
         }
         // SAFETY: caller's contract.
@@ -258,6 +273,7 @@ impl Handle {
             let ptr = NonNull::from(entry);
             // SAFETY: registered in `shard`, whose lock we hold.
             unsafe { wheel.remove(ptr) };
+            self.armed.fetch_sub(1, Relaxed);
             entry.set_unregistered();
             // SAFETY: unlinked and unregistered: the owner has the node.
             unsafe { with_node(ptr, |n| n.waker.take()) }
@@ -284,6 +300,7 @@ impl Handle {
         // SAFETY: caller's contract; `wheel` is locked.
         match unsafe { wheel.insert(NonNull::from(entry), nanos) } {
             Ok(()) => {
+                self.armed.fetch_add(1, Relaxed);
                 entry.set_registered(shard);
                 true
             }
@@ -336,6 +353,7 @@ impl Handle {
         for shard in 0..self.shards.len() {
             let mut wheel = self.lock(shard);
             while let Some(ptr) = wheel.poll(now) {
+                self.armed.fetch_sub(1, Relaxed);
                 // SAFETY: handed out by the wheel, so live and in no list, with
                 // the shard locked.
                 if let Some(waker) = unsafe { fire(ptr) } {
@@ -360,6 +378,7 @@ impl Handle {
         for shard in 0..self.shards.len() {
             let mut wheel = self.lock(shard);
             while let Some(ptr) = wheel.drain() {
+                self.armed.fetch_sub(1, Relaxed);
                 // SAFETY: as in `process`.
                 if let Some(waker) = unsafe { fire(ptr) } {
                     wakers.push(waker);

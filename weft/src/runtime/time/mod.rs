@@ -118,9 +118,11 @@ impl Driver {
             }
             handle.end_park();
         }
-        // Step 4.
-        let now = handle.time_source().instant_to_nanos(clock.now());
-        handle.process(now);
+        // Step 4 (nothing to fire, and no clock to read, without timers).
+        if handle.has_armed() {
+            let now = handle.time_source().instant_to_nanos(clock.now());
+            handle.process(now);
+        }
     }
 
     /// Steps 2 and 3: sleeps `duration`, or jumps a paused clock by it.

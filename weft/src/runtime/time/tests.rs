@@ -334,3 +334,39 @@ fn sharded_timers_from_many_threads_all_fire_or_cancel() {
     assert!(kept.iter().flatten().all(|t| t.entry.is_fired()));
     assert_eq!(next_tick(&rt), None);
 }
+
+/// The armed count lets a driver poll skip the clock and the shard locks;
+/// it must follow every way an entry enters and leaves the wheel.
+#[test]
+fn armed_count_follows_link_reset_cancel_and_fire() {
+    let (mut driver, rt) = stack(true, true);
+    let time = rt.time.as_ref().unwrap();
+    let (_count, waker) = counter();
+    let now = rt.clock.now();
+    assert!(!time.has_armed());
+
+    let a = Timer::new(&rt);
+    let b = Timer::new(&rt);
+    assert!(a.poll(now + Duration::from_millis(5), &waker).is_pending());
+    assert!(b.poll(now + Duration::from_millis(50), &waker).is_pending());
+    assert!(time.has_armed());
+
+    // Re-linked in place: still armed; moved into the past: fired, not armed.
+    a.reset(now + Duration::from_millis(10));
+    assert!(time.has_armed());
+    b.reset(now);
+    drop(b);
+    assert!(time.has_armed(), "`a` is still linked");
+
+    // Fired by the driver.
+    driver.park_timeout(&rt, Duration::from_millis(20));
+    assert!(a.poll(now, &waker).is_ready());
+    assert!(!time.has_armed());
+
+    // Linked, then cancelled by drop.
+    let c = Timer::new(&rt);
+    assert!(c.poll(now + Duration::from_secs(1), &waker).is_pending());
+    assert!(time.has_armed());
+    drop(c);
+    assert!(!time.has_armed());
+}

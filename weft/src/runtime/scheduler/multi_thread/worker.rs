@@ -546,6 +546,13 @@ where
             (EnterRuntime::Entered { .. }, Some(cx)) => {
                 had_entered = true;
                 // A worker without its core (nested block_in_place): just block.
+                if cx.core.borrow().is_none() {
+                    return Ok(());
+                }
+                // Tasks that yielded wait in this thread's deferred list,
+                // which nobody drains while the closure blocks: wake them
+                // into the run queue that the new worker thread takes over.
+                cx.defer.wake();
                 let Some(mut core) = cx.core.borrow_mut().take() else {
                     return Ok(());
                 };

@@ -62,7 +62,7 @@ impl Drop for SmolMt {
 }
 
 impl Rt for SmolMt {
-    const NAME: &'static str = "smol-mt";
+    const NAME: &'static str = weft_bench::flavor::SMOL_MT;
     const MULTI_THREAD: bool = true;
     type Lib = super::api::SmolLib;
     type Join<T: Send + 'static> = Task<T>;
@@ -140,7 +140,7 @@ pub struct SmolLocal {
 }
 
 impl Rt for SmolLocal {
-    const NAME: &'static str = "smol-local";
+    const NAME: &'static str = weft_bench::flavor::SMOL_LOCAL;
     const MULTI_THREAD: bool = false;
     type Lib = super::api::SmolLib;
     type Join<T: Send + 'static> = Task<T>;

@@ -1,48 +1,14 @@
-//! A small HTTP/1.1 server that answers every request with "Hello, world!",
-//! written on weft's own types (no HTTP library).
-//!
-//! ```text
-//! cargo run --release --example hello_http --features full   # 127.0.0.1:8080
-//! curl -i http://127.0.0.1:8080/
-//! wrk -t2 -c64 -d10s http://127.0.0.1:8080/                  # load test
-//! ```
-//!
-//! Connections are kept alive (HTTP/1.1's default) and pipelined requests
-//! are answered in order; `Connection: close` closes after the response.
-//! Request bodies are not expected (GET/HEAD); a request with a
-//! `Content-Length` has its body skipped.
+//! One HTTP/1.1 connection: parse pipelined request heads, answer each with
+//! "Hello, world!". The I/O types come from the parent module (`TcpStream`,
+//! `AsyncReadExt`, `AsyncWriteExt`), so this file runs unchanged on weft
+//! (`weft/examples/hello_http`) and on Tokio (the load-test comparison in
+//! `bench/examples/http_hello.rs`).
 
-use std::env;
-use std::error::Error;
-use weft::io::{AsyncReadExt, AsyncWriteExt};
-use weft::net::{TcpListener, TcpStream};
+use super::{AsyncReadExt, AsyncWriteExt, TcpStream};
 
 const BODY: &str = "Hello, world!";
 /// Requests larger than this (headers) are refused.
 const MAX_HEAD: usize = 16 * 1024;
-
-#[weft::main]
-async fn main() -> Result<(), Box<dyn Error>> {
-    let addr = env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8080".to_string());
-    let listener = TcpListener::bind(&addr).await?;
-    println!("hello_http: listening on http://{}", listener.local_addr()?);
-    loop {
-        let (stream, _) = match listener.accept().await {
-            Ok(conn) => conn,
-            Err(e) => {
-                eprintln!("hello_http: accept failed: {e}");
-                continue;
-            }
-        };
-        weft::spawn(async move {
-            if let Err(e) = serve(stream).await {
-                eprintln!("hello_http: connection error: {e}");
-            }
-        });
-    }
-}
 
 /// What the server needs from one request head.
 struct Request {
@@ -91,7 +57,8 @@ fn parse(buf: &[u8]) -> Result<Option<Request>, &'static str> {
     }))
 }
 
-async fn serve(mut stream: TcpStream) -> std::io::Result<()> {
+/// Serves requests on `stream` until the client closes it or asks to.
+pub async fn serve(mut stream: TcpStream) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut buf = Vec::with_capacity(4096);
     let mut out = Vec::with_capacity(4096);

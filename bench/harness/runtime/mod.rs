@@ -1,11 +1,12 @@
 //! The runtime under test: one trait, one implementation per runtime flavor.
 //!
-//! A benchmark is written once, generic over [`Rt`], and the suite instantiates
-//! it for every flavor in [`crate::suite`]. The trait holds exactly what the
-//! scheduler benchmarks need (enter the runtime, spawn from inside and from
-//! outside, yield, hand work to the blocking pool); the later capabilities
-//! (channels, locks, timers, `JoinSet`, TCP) live in their own traits next to
-//! the benchmarks that use them, because weft gains them one by one.
+//! A benchmark is written once, generic over [`Rt`], and the suite
+//! (`harness/suite/`) instantiates it for every flavor. The trait holds
+//! exactly what the scheduler benchmarks need (enter the runtime, spawn from
+//! inside and from outside, yield, hand work to the blocking pool); the later
+//! capabilities (channels, locks, timers, `JoinSet`, TCP) live in their own
+//! traits next to the benchmarks that use them, because weft gains them one by
+//! one.
 //!
 //! Fairness rules every implementation follows:
 //!
@@ -17,6 +18,11 @@
 //! 2. weft and Tokio are built with `enable_all()`, as `#[tokio::main]` does.
 //! 3. Task outputs come back through each runtime's own join handle; a join
 //!    error (a panic in a benchmark task) panics the benchmark.
+//!
+//! This module names weft, Tokio and smol types, which are dev-dependencies of
+//! weft-bench, so it is not part of the library: each bench or example that
+//! needs it includes it as its own `runtime` module,
+//! `#[path = "../harness/runtime/mod.rs"] mod runtime;`.
 
 pub mod api;
 mod smol_api;

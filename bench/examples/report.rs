@@ -1,12 +1,23 @@
-//! `cargo run -p weft-bench --release --bin report [-- OPTIONS]`: runs the
-//! suite with short criterion settings, measures idle-task memory, and writes
-//! BENCHMARKS.md at the repository root. See `--help`.
+//! `cargo run -p weft-bench --release --example report [-- OPTIONS]`: runs
+//! the suite with short criterion settings, measures idle-task memory (the
+//! `task_memory` example), and writes BENCHMARKS.md at the repository root.
+//! See `--help`.
+//!
+//! An example rather than a binary because the suite needs weft, Tokio and
+//! smol, which are dev-dependencies of weft-bench.
+
+// The harness is shared with the benches; each target uses part of it.
+#[allow(dead_code)]
+#[path = "../harness/runtime/mod.rs"]
+mod runtime;
+#[allow(dead_code)]
+#[path = "../harness/suite/mod.rs"]
+mod suite;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use weft_bench::report::{self, RunInfo, Table};
-use weft_bench::suite;
 
 const HELP: &str = "\
 report: run the weft/Tokio/smol suite and write BENCHMARKS.md
@@ -96,7 +107,7 @@ fn rustc_version() -> String {
         .unwrap_or_else(|| "rustc (version unknown)".to_owned())
 }
 
-/// Runs the `task_memory` binary that sits next to this one (building it
+/// Runs the `task_memory` example that sits next to this one (building it
 /// first if it is not there) and parses its `--tsv` output.
 fn task_memory() -> Vec<report::TaskMemory> {
     let exe = std::env::current_exe()
@@ -110,7 +121,7 @@ fn task_memory() -> Vec<report::TaskMemory> {
                 "--release",
                 "-p",
                 "weft-bench",
-                "--bin",
+                "--example",
                 "task_memory",
             ])
             .current_dir(workspace_root())
@@ -175,8 +186,24 @@ fn watchdog(measurement: Duration) {
     });
 }
 
+/// Set when the report is built with weft-bench's `paused-clock` feature:
+/// then weft's and Tokio's `test-util` clocks are compiled in, and Tokio's
+/// takes a lock on every `now()`, so the numbers are not the production
+/// configuration's. Said on stderr and in the report.
+const PAUSED_CLOCK_WARNING: Option<&str> = if cfg!(feature = "paused-clock") {
+    Some(
+        "Built with the `paused-clock` feature: weft's and Tokio's test-util clocks \
+         are compiled in, so this is not the production configuration.",
+    )
+} else {
+    None
+};
+
 fn main() {
     let o = parse_args();
+    if let Some(warning) = PAUSED_CLOCK_WARNING {
+        eprintln!("warning: {warning}");
+    }
     let criterion_dir = target_dir().join("weft-report").join("criterion");
     let started = SystemTime::now();
 
@@ -225,7 +252,7 @@ fn main() {
             } else {
                 String::new()
             }
-        ),
+        ) + &PAUSED_CLOCK_WARNING.map_or(String::new(), |w| format!(" {w}")),
         machine_note: o.machine_note.clone(),
         skipped: skipped_lines(&suite::skipped(), suite::ORDER.len()),
         notes: o

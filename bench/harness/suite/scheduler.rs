@@ -7,11 +7,11 @@
 //! current-thread runtime.
 
 use super::Benchmark;
-use crate::latch::Latch;
 use crate::runtime::{join_all, Rt};
 use criterion::{black_box, Bencher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use weft_bench::latch::Latch;
 
 /// Tasks spawned per iteration by the `spawn_many_*` benchmarks.
 pub const SPAWN_COUNT: usize = 10_000;

@@ -7,6 +7,10 @@
 //! the report reads. A flavor that cannot be built (weft's multi-thread
 //! runtime before it exists) or that a benchmark does not apply to is skipped
 //! with a note on stderr, and its cell in the report stays empty.
+//!
+//! Like the runtime adapters, this is not part of the library (it needs the
+//! dev-dependencies): `benches/suite.rs` and `examples/report.rs` include it
+//! as their `suite` module, next to `runtime`, with `#[path]`.
 
 mod joinset;
 mod net;
@@ -46,16 +50,6 @@ pub trait Benchmark {
     /// set-up here is not timed; only what runs inside `b.iter` is.
     fn bench<R: Rt>(rt: &R, b: &mut Bencher<'_>);
 }
-
-/// The flavors, in report column order.
-pub const FLAVORS: [&str; 6] = [
-    WeftMt::NAME,
-    WeftCt::NAME,
-    TokioMt::NAME,
-    TokioCt::NAME,
-    SmolMt::NAME,
-    SmolLocal::NAME,
-];
 
 /// Runs benchmark `B` for every flavor, as one criterion group.
 pub fn run<B: Benchmark>(c: &mut Criterion) {

@@ -1,44 +1,44 @@
-//! Tokio, current-thread and multi-thread.
+//! weft, current-thread and multi-thread.
 
 use super::{Rt, WORKERS};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A Tokio join handle that unwraps the `JoinError` (a benchmark task never
+/// A weft join handle that unwraps the `JoinError` (a benchmark task never
 /// panics or gets cancelled while awaited).
 #[derive(Debug)]
-pub struct TokioJoin<T>(tokio::task::JoinHandle<T>);
+pub struct WeftJoin<T>(weft::task::JoinHandle<T>);
 
-impl<T> Future for TokioJoin<T> {
+impl<T> Future for WeftJoin<T> {
     type Output = T;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         Pin::new(&mut self.0)
             .poll(cx)
-            .map(|r| r.expect("tokio task failed"))
+            .map(|r| r.expect("weft task failed"))
     }
 }
 
-/// Tokio's current-thread runtime.
+/// weft's current-thread runtime.
 #[derive(Debug)]
-pub struct TokioCt(tokio::runtime::Runtime);
+pub struct WeftCt(weft::runtime::Runtime);
 
-/// Tokio's multi-thread runtime with [`WORKERS`] workers.
+/// weft's multi-thread runtime with [`WORKERS`] workers.
 #[derive(Debug)]
-pub struct TokioMt(tokio::runtime::Runtime);
+pub struct WeftMt(weft::runtime::Runtime);
 
-impl Rt for TokioCt {
-    const NAME: &'static str = "tokio-ct";
+impl Rt for WeftCt {
+    const NAME: &'static str = weft_bench::flavor::WEFT_CT;
     const MULTI_THREAD: bool = false;
-    type Lib = super::api::TokioLib;
-    type Join<T: Send + 'static> = TokioJoin<T>;
+    type Lib = super::api::WeftLib;
+    type Join<T: Send + 'static> = WeftJoin<T>;
 
     fn new() -> Result<Self, String> {
-        tokio::runtime::Builder::new_current_thread()
+        weft::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map(TokioCt)
+            .map(WeftCt)
             .map_err(|e| e.to_string())
     }
 
@@ -46,47 +46,47 @@ impl Rt for TokioCt {
         self.0.block_on(fut)
     }
 
-    fn spawn_remote<F>(&self, fut: F) -> TokioJoin<F::Output>
+    fn spawn_remote<F>(&self, fut: F) -> WeftJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        TokioJoin(self.0.spawn(fut))
+        WeftJoin(self.0.spawn(fut))
     }
 
-    fn spawn<F>(fut: F) -> TokioJoin<F::Output>
+    fn spawn<F>(fut: F) -> WeftJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        TokioJoin(tokio::spawn(fut))
+        WeftJoin(weft::spawn(fut))
     }
 
     fn yield_now() -> impl Future<Output = ()> + Send {
-        tokio::task::yield_now()
+        weft::task::yield_now()
     }
 
-    fn spawn_blocking<F, T>(f: F) -> TokioJoin<T>
+    fn spawn_blocking<F, T>(f: F) -> WeftJoin<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        TokioJoin(tokio::task::spawn_blocking(f))
+        WeftJoin(weft::task::spawn_blocking(f))
     }
 }
 
-impl Rt for TokioMt {
-    const NAME: &'static str = "tokio-mt";
+impl Rt for WeftMt {
+    const NAME: &'static str = weft_bench::flavor::WEFT_MT;
     const MULTI_THREAD: bool = true;
-    type Lib = super::api::TokioLib;
-    type Join<T: Send + 'static> = TokioJoin<T>;
+    type Lib = super::api::WeftLib;
+    type Join<T: Send + 'static> = WeftJoin<T>;
 
     fn new() -> Result<Self, String> {
-        tokio::runtime::Builder::new_multi_thread()
+        weft::runtime::Builder::new_multi_thread()
             .worker_threads(WORKERS)
             .enable_all()
             .build()
-            .map(TokioMt)
+            .map(WeftMt)
             .map_err(|e| e.to_string())
     }
 
@@ -94,31 +94,31 @@ impl Rt for TokioMt {
         self.0.block_on(fut)
     }
 
-    fn spawn_remote<F>(&self, fut: F) -> TokioJoin<F::Output>
+    fn spawn_remote<F>(&self, fut: F) -> WeftJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        TokioJoin(self.0.spawn(fut))
+        WeftJoin(self.0.spawn(fut))
     }
 
-    fn spawn<F>(fut: F) -> TokioJoin<F::Output>
+    fn spawn<F>(fut: F) -> WeftJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        TokioJoin(tokio::spawn(fut))
+        WeftJoin(weft::spawn(fut))
     }
 
     fn yield_now() -> impl Future<Output = ()> + Send {
-        tokio::task::yield_now()
+        weft::task::yield_now()
     }
 
-    fn spawn_blocking<F, T>(f: F) -> TokioJoin<T>
+    fn spawn_blocking<F, T>(f: F) -> WeftJoin<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        TokioJoin(tokio::task::spawn_blocking(f))
+        WeftJoin(weft::task::spawn_blocking(f))
     }
 }

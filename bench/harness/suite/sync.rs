@@ -2,11 +2,11 @@
 //! ([`crate::runtime::api`]).
 
 use super::Benchmark;
-use crate::latch::Latch;
 use crate::runtime::api::{MpscApi, MutexApi, OneshotApi, SemaphoreApi};
 use crate::runtime::{join_all, Rt};
 use criterion::Bencher;
 use std::sync::Arc;
+use weft_bench::latch::Latch;
 
 /// Pairs in `ping_pong`.
 pub const PING_PONG_PAIRS: usize = 1_000;

@@ -1,44 +1,44 @@
-//! weft, current-thread and multi-thread.
+//! Tokio, current-thread and multi-thread.
 
 use super::{Rt, WORKERS};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A weft join handle that unwraps the `JoinError` (a benchmark task never
+/// A Tokio join handle that unwraps the `JoinError` (a benchmark task never
 /// panics or gets cancelled while awaited).
 #[derive(Debug)]
-pub struct WeftJoin<T>(weft::task::JoinHandle<T>);
+pub struct TokioJoin<T>(tokio::task::JoinHandle<T>);
 
-impl<T> Future for WeftJoin<T> {
+impl<T> Future for TokioJoin<T> {
     type Output = T;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         Pin::new(&mut self.0)
             .poll(cx)
-            .map(|r| r.expect("weft task failed"))
+            .map(|r| r.expect("tokio task failed"))
     }
 }
 
-/// weft's current-thread runtime.
+/// Tokio's current-thread runtime.
 #[derive(Debug)]
-pub struct WeftCt(weft::runtime::Runtime);
+pub struct TokioCt(tokio::runtime::Runtime);
 
-/// weft's multi-thread runtime with [`WORKERS`] workers.
+/// Tokio's multi-thread runtime with [`WORKERS`] workers.
 #[derive(Debug)]
-pub struct WeftMt(weft::runtime::Runtime);
+pub struct TokioMt(tokio::runtime::Runtime);
 
-impl Rt for WeftCt {
-    const NAME: &'static str = "weft-ct";
+impl Rt for TokioCt {
+    const NAME: &'static str = weft_bench::flavor::TOKIO_CT;
     const MULTI_THREAD: bool = false;
-    type Lib = super::api::WeftLib;
-    type Join<T: Send + 'static> = WeftJoin<T>;
+    type Lib = super::api::TokioLib;
+    type Join<T: Send + 'static> = TokioJoin<T>;
 
     fn new() -> Result<Self, String> {
-        weft::runtime::Builder::new_current_thread()
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map(WeftCt)
+            .map(TokioCt)
             .map_err(|e| e.to_string())
     }
 
@@ -46,47 +46,47 @@ impl Rt for WeftCt {
         self.0.block_on(fut)
     }
 
-    fn spawn_remote<F>(&self, fut: F) -> WeftJoin<F::Output>
+    fn spawn_remote<F>(&self, fut: F) -> TokioJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        WeftJoin(self.0.spawn(fut))
+        TokioJoin(self.0.spawn(fut))
     }
 
-    fn spawn<F>(fut: F) -> WeftJoin<F::Output>
+    fn spawn<F>(fut: F) -> TokioJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        WeftJoin(weft::spawn(fut))
+        TokioJoin(tokio::spawn(fut))
     }
 
     fn yield_now() -> impl Future<Output = ()> + Send {
-        weft::task::yield_now()
+        tokio::task::yield_now()
     }
 
-    fn spawn_blocking<F, T>(f: F) -> WeftJoin<T>
+    fn spawn_blocking<F, T>(f: F) -> TokioJoin<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        WeftJoin(weft::task::spawn_blocking(f))
+        TokioJoin(tokio::task::spawn_blocking(f))
     }
 }
 
-impl Rt for WeftMt {
-    const NAME: &'static str = "weft-mt";
+impl Rt for TokioMt {
+    const NAME: &'static str = weft_bench::flavor::TOKIO_MT;
     const MULTI_THREAD: bool = true;
-    type Lib = super::api::WeftLib;
-    type Join<T: Send + 'static> = WeftJoin<T>;
+    type Lib = super::api::TokioLib;
+    type Join<T: Send + 'static> = TokioJoin<T>;
 
     fn new() -> Result<Self, String> {
-        weft::runtime::Builder::new_multi_thread()
+        tokio::runtime::Builder::new_multi_thread()
             .worker_threads(WORKERS)
             .enable_all()
             .build()
-            .map(WeftMt)
+            .map(TokioMt)
             .map_err(|e| e.to_string())
     }
 
@@ -94,31 +94,31 @@ impl Rt for WeftMt {
         self.0.block_on(fut)
     }
 
-    fn spawn_remote<F>(&self, fut: F) -> WeftJoin<F::Output>
+    fn spawn_remote<F>(&self, fut: F) -> TokioJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        WeftJoin(self.0.spawn(fut))
+        TokioJoin(self.0.spawn(fut))
     }
 
-    fn spawn<F>(fut: F) -> WeftJoin<F::Output>
+    fn spawn<F>(fut: F) -> TokioJoin<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        WeftJoin(weft::spawn(fut))
+        TokioJoin(tokio::spawn(fut))
     }
 
     fn yield_now() -> impl Future<Output = ()> + Send {
-        weft::task::yield_now()
+        tokio::task::yield_now()
     }
 
-    fn spawn_blocking<F, T>(f: F) -> WeftJoin<T>
+    fn spawn_blocking<F, T>(f: F) -> TokioJoin<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        WeftJoin(weft::task::spawn_blocking(f))
+        TokioJoin(tokio::task::spawn_blocking(f))
     }
 }

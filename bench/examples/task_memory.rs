@@ -9,13 +9,18 @@
 //! live bytes, divided by the task count, is the memory one idle task costs;
 //! the number of allocations per task is printed next to it.
 //!
-//! `cargo run -p weft-bench --release --bin task_memory` prints a table;
+//! `cargo run -p weft-bench --release --example task_memory` prints a table;
 //! `-- --tsv` prints `flavor<TAB>bytes<TAB>allocations` lines (one per
 //! flavor, `-` for a flavor that does not build) for the report.
 
+// The runtime adapters are shared with the suite; this uses part of them.
+#[allow(dead_code)]
+#[path = "../harness/runtime/mod.rs"]
+mod runtime;
+
+use runtime::{join_all, Rt, SmolLocal, SmolMt, TokioCt, TokioMt, WeftCt, WeftMt};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use weft_bench::runtime::{join_all, Rt, SmolLocal, SmolMt, TokioCt, TokioMt, WeftCt, WeftMt};
 
 /// Idle tasks spawned per flavor.
 const TASKS: usize = 10_000;
