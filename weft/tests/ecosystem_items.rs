@@ -247,6 +247,25 @@ fn dir_entry() {
     let _: fn(&weft::fs::DirEntry) -> std::ffi::OsString = weft::fs::DirEntry::file_name;
 }
 
+// ---- signal ------------------------------------------------------------------
+
+fn signal_fns() {
+    use weft::signal::unix::{Signal, SignalKind};
+    let _: fn(SignalKind) -> io::Result<Signal> = weft::signal::unix::signal;
+    let _: fn() -> SignalKind = SignalKind::terminate;
+    let _: fn() -> SignalKind = SignalKind::interrupt;
+    let _: fn(std::os::raw::c_int) -> SignalKind = SignalKind::from_raw;
+    let _: fn(&mut Signal, &mut Context<'_>) -> Poll<Option<()>> = Signal::poll_recv;
+}
+
+async fn signal_recv(s: &mut weft::signal::unix::Signal) -> Option<()> {
+    s.recv().await
+}
+
+async fn ctrl_c() -> io::Result<()> {
+    weft::signal::ctrl_c().await
+}
+
 // ---- a few of them, run ------------------------------------------------------
 
 #[weft::test]

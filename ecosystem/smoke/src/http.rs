@@ -2,7 +2,8 @@
 //! timers, semaphores and channels, and an axum server spoken to by
 //! hyper-util's pooled client (HTTP/1 and HTTP/2) and a raw hyper connection
 //! over a weft `TcpStream` (and a WebSocket, see `ws`, and files, see
-//! `files`), shut down gracefully through a oneshot.
+//! `files`), shut down gracefully through a oneshot (raced, as servers do,
+//! with `signal::ctrl_c`).
 
 use std::convert::Infallible;
 use std::future::IntoFuture;
@@ -198,8 +199,12 @@ pub async fn axum_server() {
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
     let server = tokio::spawn(
         axum::serve(listener, app(slow_started.clone(), &files))
+            // A server's usual shutdown signal: Ctrl-C or, here, the oneshot.
             .with_graceful_shutdown(async move {
-                stop_rx.await.ok();
+                tokio::select! {
+                    _ = stop_rx => {}
+                    _ = tokio::signal::ctrl_c() => panic!("no Ctrl-C is sent"),
+                }
             })
             .into_future(),
     );

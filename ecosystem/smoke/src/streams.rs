@@ -1,12 +1,12 @@
 //! tokio-stream on weft: the wrappers around weft's channels, timers,
-//! sockets and files, and the time-based combinators.
+//! sockets, files and signals, and the time-based combinators.
 
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 use tokio_stream::wrappers::{
-    BroadcastStream, IntervalStream, LinesStream, ReadDirStream, ReceiverStream, TcpListenerStream,
-    UnboundedReceiverStream, WatchStream,
+    BroadcastStream, IntervalStream, LinesStream, ReadDirStream, ReceiverStream, SignalStream,
+    TcpListenerStream, UnboundedReceiverStream, WatchStream,
 };
 use tokio_stream::{StreamExt, StreamMap};
 
@@ -94,6 +94,25 @@ pub async fn wrappers() {
     names.sort();
     assert_eq!(names, ["x.txt", "y.txt", "z.txt"]);
     tokio::fs::remove_dir_all(&dir).await.unwrap();
+}
+
+/// `SignalStream` yields once per SIGUSR1 this process sends itself.
+pub async fn signals() {
+    let kind = tokio::signal::unix::SignalKind::user_defined1();
+    let mut stream = SignalStream::new(tokio::signal::unix::signal(kind).unwrap());
+    for _ in 0..3 {
+        let pid = std::process::id().to_string();
+        let status = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("kill")
+                .args(["-USR1", &pid])
+                .status()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(status.success());
+        assert_eq!(stream.next().await, Some(()));
+    }
 }
 
 pub async fn combinators() {
