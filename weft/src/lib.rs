@@ -31,6 +31,8 @@ pub mod io;
 pub(crate) mod loom;
 #[cfg(feature = "net")]
 pub mod net;
+#[cfg(feature = "process")]
+pub mod process;
 pub mod runtime;
 #[cfg(feature = "signal")]
 pub mod signal;

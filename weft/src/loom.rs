@@ -71,15 +71,6 @@ pub(crate) mod sync {
                 Err(poisoned) => poisoned.into_inner(),
             }
         }
-
-        pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
-            match self.inner.try_lock() {
-                Ok(guard) => Some(guard),
-                #[cfg(not(loom))]
-                Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-                Err(_) => None,
-            }
-        }
     }
 
     /// A reader-writer lock that ignores poisoning, like [`Mutex`].

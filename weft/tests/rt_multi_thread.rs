@@ -131,6 +131,43 @@ fn blocked_worker_has_its_queued_tasks_stolen() {
             j.await.unwrap();
         }
     });
+    // The other worker got them by stealing (the LIFO task by a rescue,
+    // the rest from the ring), and the metrics say so.
+    let m = rt.metrics();
+    let stolen: u64 = (0..2).map(|w| m.worker_steal_count(w)).sum();
+    let ops: u64 = (0..2).map(|w| m.worker_steal_operations(w)).sum();
+    assert!(stolen >= 1 && ops >= 1 && stolen >= ops, "{stolen} {ops}");
+    assert_eq!(m.spawned_tasks_count(), 65);
+    let polls: u64 = (0..2).map(|w| m.worker_poll_count(w)).sum();
+    assert!(polls >= 65, "{polls}");
+}
+
+#[test]
+fn worker_metrics_name_threads_and_overflows() {
+    let rt = rt(1);
+    let m = rt.metrics();
+    let (worker_thread, overflows) = rt.block_on(async {
+        weft::spawn(async {
+            // More than the 256-slot ring: half of it overflows to the global queue.
+            let joins: Vec<_> = (0..600).map(|_| weft::spawn(async {})).collect();
+            for j in joins {
+                j.await.unwrap();
+            }
+            let m = weft::runtime::Handle::current().metrics();
+            (std::thread::current().id(), m.worker_overflow_count(0))
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(m.worker_thread_id(0), Some(worker_thread));
+    assert!(overflows >= 1, "{overflows}");
+    assert_eq!(m.worker_local_queue_depth(0), 0);
+    drop(rt);
+    assert_eq!(
+        m.worker_thread_id(0),
+        None,
+        "no thread runs a shut-down worker"
+    );
 }
 
 #[test]

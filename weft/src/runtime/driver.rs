@@ -25,7 +25,10 @@ use crate::runtime::time;
 /// What to build (from the runtime `Builder`).
 #[derive(Clone, Debug)]
 pub(crate) struct Cfg {
-    #[cfg_attr(not(any(feature = "net", feature = "signal")), allow(dead_code))]
+    #[cfg_attr(
+        not(any(feature = "net", feature = "process", feature = "signal")),
+        allow(dead_code)
+    )]
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
     pub(crate) enable_pause_time: bool,
@@ -50,7 +53,7 @@ pub(crate) struct Driver {
 pub(crate) struct Handle {
     unpark: UnparkThread,
     /// The I/O driver, `None` unless `enable_io` was set.
-    #[cfg(any(feature = "net", feature = "signal"))]
+    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
     pub(crate) io: Option<crate::loom::sync::Arc<crate::runtime::io::Handle>>,
     /// The timer, `None` unless `enable_time` was set.
     #[cfg(feature = "time")]
@@ -71,7 +74,7 @@ enum TimeLayer {
 /// The layer under the timer: epoll when I/O is enabled, else the thread parker.
 #[derive(Debug)]
 pub(crate) enum IoStack {
-    #[cfg(any(feature = "net", feature = "signal"))]
+    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
     Enabled(crate::runtime::io::Driver),
     Disabled(ParkThread),
 }
@@ -79,23 +82,29 @@ pub(crate) enum IoStack {
 impl IoStack {
     pub(crate) fn park(&mut self) {
         match self {
-            #[cfg(any(feature = "net", feature = "signal"))]
+            #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
             IoStack::Enabled(io) => io.park(),
             IoStack::Disabled(park) => park.park(),
         }
+        // An orphaned child's exit wakes this park (its pidfd stays
+        // registered); reap it here (see `process::orphan`).
+        #[cfg(feature = "process")]
+        crate::process::orphan::reap_orphans();
     }
 
     pub(crate) fn park_timeout(&mut self, duration: Duration) {
         match self {
-            #[cfg(any(feature = "net", feature = "signal"))]
+            #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
             IoStack::Enabled(io) => io.park_timeout(duration),
             IoStack::Disabled(park) => park.park_timeout(duration),
         }
+        #[cfg(feature = "process")]
+        crate::process::orphan::reap_orphans();
     }
 
     pub(crate) fn shutdown(&mut self) {
         match self {
-            #[cfg(any(feature = "net", feature = "signal"))]
+            #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
             IoStack::Enabled(io) => io.shutdown(),
             IoStack::Disabled(_) => {}
         }
@@ -106,14 +115,14 @@ impl Driver {
     pub(crate) fn new(cfg: &Cfg) -> io::Result<(Driver, Handle)> {
         let park = ParkThread::new();
         let unpark = park.unpark();
-        #[cfg(any(feature = "net", feature = "signal"))]
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
         let (io, io_handle) = if cfg.enable_io {
             let (driver, handle) = crate::runtime::io::Driver::new(cfg.nevents, cfg.nevents_busy)?;
             (IoStack::Enabled(driver), Some(handle))
         } else {
             (IoStack::Disabled(park), None)
         };
-        #[cfg(not(any(feature = "net", feature = "signal")))]
+        #[cfg(not(any(feature = "net", feature = "process", feature = "signal")))]
         let io = IoStack::Disabled(park);
 
         #[cfg(feature = "time")]
@@ -129,7 +138,7 @@ impl Driver {
                 Driver { inner },
                 Handle {
                     unpark,
-                    #[cfg(any(feature = "net", feature = "signal"))]
+                    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
                     io: io_handle,
                     time: time_handle,
                     clock,
@@ -145,7 +154,7 @@ impl Driver {
                 },
                 Handle {
                     unpark,
-                    #[cfg(any(feature = "net", feature = "signal"))]
+                    #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
                     io: io_handle,
                 },
             ))
@@ -209,7 +218,7 @@ impl Handle {
         if let Some(time) = &self.time {
             time.note_unpark();
         }
-        #[cfg(any(feature = "net", feature = "signal"))]
+        #[cfg(any(feature = "net", feature = "process", feature = "signal"))]
         if let Some(io) = &self.io {
             return io.unpark();
         }

@@ -1,7 +1,9 @@
 //! `RuntimeMetrics`: a stable view of what the runtime is doing.
 
-use crate::loom::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use crate::loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use crate::loom::sync::Mutex;
 use crate::runtime::Handle;
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 /// Counters of one worker, written by that worker only (plain stores; read
@@ -11,9 +13,47 @@ pub(crate) struct WorkerMetrics {
     park_count: AtomicU64,
     park_unpark_count: AtomicU64,
     busy_duration_ns: AtomicU64,
+    /// Current-thread only (a multi-thread worker counts in its run queue).
+    poll_count: AtomicU64,
+    /// Current-thread only, updated once per batch of polls.
+    local_queue_depth: AtomicUsize,
+    /// The thread running the worker (changes with `block_in_place`).
+    thread_id: Mutex<Option<ThreadId>>,
+}
+
+/// Per-worker counts that the scheduler keeps outside `WorkerMetrics`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct WorkerStats {
+    pub(crate) polls: u64,
+    pub(crate) stolen: u64,
+    pub(crate) steal_operations: u64,
+    pub(crate) overflows: u64,
+    pub(crate) local_queue_depth: usize,
 }
 
 impl WorkerMetrics {
+    /// A current-thread worker polled a task.
+    pub(crate) fn count_poll(&self) {
+        Self::bump(&self.poll_count, 1);
+    }
+
+    pub(crate) fn poll_count(&self) -> u64 {
+        self.poll_count.load(Relaxed)
+    }
+
+    pub(crate) fn set_local_queue_depth(&self, depth: usize) {
+        self.local_queue_depth.store(depth, Relaxed);
+    }
+
+    pub(crate) fn local_queue_depth(&self) -> usize {
+        self.local_queue_depth.load(Relaxed)
+    }
+
+    /// The calling thread now runs this worker (`None`: no thread does).
+    pub(crate) fn set_thread(&self, id: Option<ThreadId>) {
+        *self.thread_id.lock() = id;
+    }
+
     fn bump(counter: &AtomicU64, by: u64) {
         counter.store(counter.load(Relaxed).wrapping_add(by), Relaxed);
     }
@@ -140,6 +180,122 @@ impl RuntimeMetrics {
     #[track_caller]
     pub fn worker_park_unpark_count(&self, worker: usize) -> u64 {
         self.worker(worker).park_unpark_count.load(Relaxed)
+    }
+
+    /// The number of task polls worker `worker` has started.
+    ///
+    /// Stable in weft (Tokio offers it only with `tokio_unstable`).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// rt.block_on(async {
+    ///     for _ in 0..3 {
+    ///         weft::spawn(async {}).await.unwrap();
+    ///     }
+    /// });
+    /// assert!(metrics.worker_poll_count(0) >= 3);
+    /// ```
+    #[track_caller]
+    pub fn worker_poll_count(&self, worker: usize) -> u64 {
+        self.stats(worker).polls
+    }
+
+    /// The number of tasks worker `worker` has stolen from other workers
+    /// (always 0 on the current-thread runtime).
+    ///
+    /// Stable in weft (Tokio offers it only with `tokio_unstable`).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// let stolen: u64 = (0..2).map(|w| rt.metrics().worker_steal_count(w)).sum();
+    /// let ops: u64 = (0..2).map(|w| rt.metrics().worker_steal_operations(w)).sum();
+    /// assert!(stolen >= ops);
+    /// ```
+    #[track_caller]
+    pub fn worker_steal_count(&self, worker: usize) -> u64 {
+        self.stats(worker).stolen
+    }
+
+    /// The number of steals by worker `worker` that took at least one task.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.metrics().worker_steal_operations(0), 0);
+    /// ```
+    #[track_caller]
+    pub fn worker_steal_operations(&self, worker: usize) -> u64 {
+        self.stats(worker).steal_operations
+    }
+
+    /// The number of times worker `worker`'s local queue was full and moved
+    /// half of its tasks to the global queue.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.metrics().worker_overflow_count(0), 0);
+    /// ```
+    #[track_caller]
+    pub fn worker_overflow_count(&self, worker: usize) -> u64 {
+        self.stats(worker).overflows
+    }
+
+    /// The number of tasks in worker `worker`'s local queue (a snapshot;
+    /// the current-thread runtime updates it once per batch of polls).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    /// assert_eq!(rt.metrics().worker_local_queue_depth(0), 0);
+    /// ```
+    #[track_caller]
+    pub fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        self.stats(worker).local_queue_depth
+    }
+
+    /// The thread that runs worker `worker` now, `None` while no thread
+    /// does (before it starts, after shutdown, or, on the current-thread
+    /// runtime, outside `block_on`).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let metrics = rt.metrics();
+    /// let id = rt.block_on(async move { metrics.worker_thread_id(0) });
+    /// assert_eq!(id, Some(std::thread::current().id()));
+    /// assert_eq!(rt.metrics().worker_thread_id(0), None);
+    /// ```
+    #[track_caller]
+    pub fn worker_thread_id(&self, worker: usize) -> Option<ThreadId> {
+        *self.worker(worker).thread_id.lock()
+    }
+
+    /// The number of tasks spawned on the runtime since it started
+    /// (`spawn_blocking` excluded).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async { weft::spawn(async {}).await.unwrap() });
+    /// assert_eq!(rt.metrics().spawned_tasks_count(), 1);
+    /// ```
+    pub fn spawned_tasks_count(&self) -> u64 {
+        self.handle.inner.spawned_tasks_count()
+    }
+
+    /// The number of tasks scheduled from outside the runtime's workers
+    /// (spawned or woken from another thread) through the global queue.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let _task = rt.spawn(async {});
+    /// assert_eq!(rt.metrics().remote_schedule_count(), 1);
+    /// ```
+    pub fn remote_schedule_count(&self) -> u64 {
+        self.handle.inner.remote_schedule_count()
+    }
+
+    #[track_caller]
+    fn stats(&self, worker: usize) -> WorkerStats {
+        let _ = self.worker(worker); // the range check and its message
+        self.handle.inner.worker_stats(worker)
     }
 
     #[track_caller]

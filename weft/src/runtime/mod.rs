@@ -21,8 +21,9 @@ pub(crate) mod context;
 pub(crate) mod driver;
 mod error;
 mod handle;
-// The I/O driver serves sockets (`net`) and the signal self-pipe (`signal`).
-#[cfg(any(feature = "net", feature = "signal"))]
+// The I/O driver serves sockets (`net`), child pipes and pidfds (`process`)
+// and the signal self-pipe (`signal`).
+#[cfg(any(feature = "net", feature = "process", feature = "signal"))]
 pub(crate) mod io;
 mod local_runtime;
 pub(crate) mod metrics;

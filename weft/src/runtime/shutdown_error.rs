@@ -4,7 +4,10 @@
 use std::io;
 
 /// The message of that error (Tokio's, word for word).
-#[cfg_attr(not(feature = "net"), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "net", feature = "process", feature = "signal")),
+    allow(dead_code)
+)]
 pub(crate) const RUNTIME_SHUTTING_DOWN: &str =
     "A Tokio 1.x context was found, but it is being shutdown.";
 

@@ -37,11 +37,20 @@ struct Shard {
     /// a read-modify-write (the lock already orders writers): counting
     /// costs no extra atomic instruction on spawn and completion.
     len: AtomicUsize,
+    /// Tasks ever bound here (`RuntimeMetrics::spawned_tasks_count`), kept
+    /// the same way.
+    spawned: AtomicU64,
 }
 
 impl Shard {
     fn lock(&self) -> crate::loom::sync::MutexGuard<'_, List> {
         self.list.lock()
+    }
+
+    /// Counts a bound task; the caller holds the lock.
+    fn add_spawned(&self) {
+        let n = self.spawned.load(Ordering::Relaxed);
+        self.spawned.store(n.wrapping_add(1), Ordering::Relaxed);
     }
 
     /// Adds `delta` to the length; the caller holds the lock.
@@ -74,6 +83,7 @@ impl<S: Schedule> OwnedTasks<S> {
                         tail: None,
                     }),
                     len: AtomicUsize::new(0),
+                    spawned: AtomicU64::new(0),
                 })
                 .collect(),
             shard_mask: n as u64 - 1,
@@ -100,6 +110,7 @@ impl<S: Schedule> OwnedTasks<S> {
                 // SAFETY: under the shard lock; the task is in no list.
                 unsafe { list.push_front(header_ptr) };
                 shard.add_len(1);
+                shard.add_spawned();
                 std::mem::forget(task); // the list holds its reference now
                 return Some(notified);
             }
@@ -161,6 +172,14 @@ impl<S: Schedule> OwnedTasks<S> {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Tasks ever bound to this list.
+    pub(crate) fn spawned(&self) -> u64 {
+        self.shards
+            .iter()
+            .map(|shard| shard.spawned.load(Ordering::Relaxed))
+            .sum()
     }
 
     pub(crate) fn len(&self) -> usize {

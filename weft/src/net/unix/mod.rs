@@ -1,7 +1,9 @@
-//! Unix domain socket types: listener, stream (with split halves), datagram.
+//! Unix domain socket types: listener, stream (with split halves), datagram;
+//! and Unix pipes ([`pipe`]).
 
 pub(crate) mod datagram;
 pub(crate) mod listener;
+pub mod pipe;
 pub(crate) mod socket;
 mod socketaddr;
 pub(crate) mod split;

@@ -16,14 +16,18 @@
 //!   clearing readiness on `WouldBlock`, budget, errors after shutdown.
 //! - `poll_evented`: a mio source plus its registration, with the read and
 //!   write loops the socket types share.
+//! - `pipe`: the two ends of a registered pipe, shared by
+//!   `net::unix::pipe` and the `process` stdio handles.
 
 mod driver;
+mod pipe;
 mod poll_evented;
 mod registration;
 mod registration_set;
 mod scheduled_io;
 
 pub(crate) use driver::{Driver, Handle};
+pub(crate) use pipe::{PipeReader, PipeWriter};
 pub(crate) use poll_evented::PollEvented;
 pub(crate) use registration::{current_handle, Registration};
 

@@ -72,6 +72,12 @@ impl Registration {
         self.shared.assume_ready(ready);
     }
 
+    /// The readiness seen now, without waiting or taking budget.
+    #[cfg(feature = "process")]
+    pub(crate) fn ready_event(&self, interest: Interest) -> ReadyEvent {
+        self.shared.ready_event(interest)
+    }
+
     /// Consumes the readiness `event` saw (after `WouldBlock`).
     pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
         self.shared.clear_readiness(event);

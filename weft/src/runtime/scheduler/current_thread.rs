@@ -151,6 +151,9 @@ impl CurrentThread {
     fn take_core(&self, handle: &Arc<Handle>) -> Option<CoreGuard<'_>> {
         let mut core = self.core.lock().take()?;
         core.busy_since = Instant::now();
+        handle
+            .worker_metrics
+            .set_thread(Some(std::thread::current().id()));
         Some(CoreGuard {
             context: scheduler::Context::CurrentThread(Context {
                 handle: handle.clone(),
@@ -257,6 +260,7 @@ impl CoreGuard<'_> {
                         };
                         continue 'outer;
                     };
+                    handle.worker_metrics.count_poll();
                     let (c, ()) = cx.enter(core, || crate::task::coop::budget(|| task.run()));
                     core = c;
                 }
@@ -279,6 +283,7 @@ impl Drop for CoreGuard<'_> {
         }
         if let Some(core) = cx.core.borrow_mut().take() {
             cx.handle.worker_metrics.stopped(core.busy_since);
+            cx.handle.worker_metrics.set_thread(None);
             *self.scheduler.core.lock() = Some(core);
             for waker in self.scheduler.waiting.lock().drain(..) {
                 waker.wake();
@@ -310,6 +315,9 @@ impl Context {
     /// Step 4.
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let handle = &self.handle;
+        handle
+            .worker_metrics
+            .set_local_queue_depth(core.tasks.len());
         let mut driver = core.driver.take().expect("driver missing");
         if let Some(f) = &handle.config.before_park {
             let (c, ()) = self.enter(core, || run_hook(f));
@@ -353,6 +361,9 @@ impl Context {
 
     /// Polls the driver without sleeping (step 3).
     fn park_yield(&self, mut core: Box<Core>) -> Box<Core> {
+        self.handle
+            .worker_metrics
+            .set_local_queue_depth(core.tasks.len());
         let mut driver = core.driver.take().expect("driver missing");
         let (mut core, ()) = self.enter(core, || {
             driver.park_timeout(&self.handle.driver, Duration::ZERO);
@@ -406,6 +417,14 @@ impl Handle {
     fn wake_block_on(&self) {
         self.woken.store(true, SeqCst);
         self.unpark_if_parked();
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> u64 {
+        self.owned.spawned()
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        self.inject.pushes()
     }
 
     pub(crate) fn num_alive_tasks(&self) -> usize {

@@ -5,7 +5,7 @@
 //! a mutex guards the links and an atomic length lets workers check for work
 //! without taking the lock.
 
-use crate::loom::sync::atomic::{AtomicUsize, Ordering};
+use crate::loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use crate::loom::sync::Mutex;
 use crate::task::{Header, Notified, Schedule};
 use std::marker::PhantomData;
@@ -14,6 +14,9 @@ use std::ptr::NonNull;
 pub(crate) struct Inject<S: 'static> {
     queue: Mutex<Queue>,
     len: AtomicUsize,
+    /// Single pushes so far (`RuntimeMetrics::remote_schedule_count`);
+    /// written under the lock with a load and a store.
+    pushes: AtomicU64,
     _p: PhantomData<S>,
 }
 
@@ -36,6 +39,7 @@ impl<S: Schedule> Inject<S> {
                 closed: false,
             }),
             len: AtomicUsize::new(0),
+            pushes: AtomicU64::new(0),
             _p: PhantomData,
         }
     }
@@ -80,7 +84,14 @@ impl<S: Schedule> Inject<S> {
         q.tail = Some(ptr);
         self.len
             .store(self.len.load(Ordering::Relaxed) + 1, Ordering::Release);
+        self.pushes
+            .store(self.pushes.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         true
+    }
+
+    /// Tasks pushed one by one so far (wakes and spawns from outside a worker).
+    pub(crate) fn pushes(&self) -> u64 {
+        self.pushes.load(Ordering::Relaxed)
     }
 
     /// Pushes several tasks under one lock (a local queue overflowing).

@@ -105,6 +105,31 @@ impl Handle {
         }
     }
 
+    pub(crate) fn worker_stats(&self, worker: usize) -> crate::runtime::metrics::WorkerStats {
+        match self {
+            Handle::CurrentThread(h) => crate::runtime::metrics::WorkerStats {
+                polls: h.worker_metrics.poll_count(),
+                local_queue_depth: h.worker_metrics.local_queue_depth(),
+                ..Default::default()
+            },
+            Handle::MultiThread(h) => h.worker_stats(worker),
+        }
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(h) => h.spawned_tasks_count(),
+            Handle::MultiThread(h) => h.spawned_tasks_count(),
+        }
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(h) => h.remote_schedule_count(),
+            Handle::MultiThread(h) => h.remote_schedule_count(),
+        }
+    }
+
     pub(crate) fn injection_queue_depth(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.injection_queue_depth(),

@@ -224,8 +224,28 @@ impl Handle {
         &self.shared.worker_metrics
     }
 
+    pub(crate) fn worker_stats(&self, worker: usize) -> crate::runtime::metrics::WorkerStats {
+        let steal = &self.shared.remotes[worker].steal;
+        let (polls, stolen, steal_operations, overflows) = steal.counters();
+        crate::runtime::metrics::WorkerStats {
+            polls,
+            stolen,
+            steal_operations,
+            overflows,
+            local_queue_depth: steal.len(),
+        }
+    }
+
     pub(crate) fn num_workers(&self) -> usize {
         self.shared.remotes.len()
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> u64 {
+        self.shared.owned.spawned()
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        self.shared.inject.pushes()
     }
 
     pub(crate) fn num_alive_tasks(&self) -> usize {

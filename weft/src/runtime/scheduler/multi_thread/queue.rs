@@ -49,7 +49,13 @@ struct Ring<S: 'static> {
     /// The LIFO slot: null or a task whose `Notified` reference it owns.
     lifo: AtomicPtr<Header>,
     /// Task polls started by the owner (written only by the owner).
-    polls: AtomicU32,
+    polls: AtomicU64,
+    /// Counters for `RuntimeMetrics`, each written by one thread only, with
+    /// a load and a store: tasks this worker stole, steals that took any,
+    /// and times its ring overflowed into the inject queue.
+    stolen: AtomicU64,
+    steal_operations: AtomicU64,
+    overflows: AtomicU64,
     slots: Box<[UnsafeCell<MaybeUninit<Notified<S>>>]>,
 }
 
@@ -87,7 +93,10 @@ pub(crate) fn local<S: Schedule>() -> (Steal<S>, Local<S>) {
         head: AtomicU64::new(0),
         tail: AtomicU32::new(0),
         lifo: AtomicPtr::new(ptr::null_mut()),
-        polls: AtomicU32::new(0),
+        polls: AtomicU64::new(0),
+        stolen: AtomicU64::new(0),
+        steal_operations: AtomicU64::new(0),
+        overflows: AtomicU64::new(0),
         slots,
     });
     (Steal(ring.clone()), Local { ring })
@@ -123,8 +132,8 @@ impl<S: Schedule> Local<S> {
         !self.ring.lifo.load(Relaxed).is_null()
     }
 
-    /// How many tasks the owner has polled (wrapping).
-    pub(crate) fn polls(&self) -> u32 {
+    /// How many tasks the owner has polled.
+    pub(crate) fn polls(&self) -> u64 {
         self.ring.polls.load(Relaxed)
     }
 
@@ -194,6 +203,7 @@ impl<S: Schedule> Local<S> {
         });
         // Linked straight into the inject queue: overflowing allocates nothing.
         inject.push_batch(claimed_tasks.chain(std::iter::once(task)));
+        bump(&self.ring.overflows, 1);
         Ok(())
     }
 
@@ -242,7 +252,29 @@ impl<S: 'static> Drop for Local<S> {
     }
 }
 
+/// Adds to a counter that only the calling thread writes.
+fn bump(counter: &AtomicU64, by: u64) {
+    counter.store(counter.load(Relaxed).wrapping_add(by), Relaxed);
+}
+
 impl<S: Schedule> Steal<S> {
+    /// Tasks in the owner's ring (racy: for metrics).
+    pub(crate) fn len(&self) -> usize {
+        let (_, real) = unpack(self.0.head.load(Acquire));
+        let tail = self.0.tail.load(Acquire);
+        tail.wrapping_sub(real) as usize
+    }
+
+    /// `(polls, stolen, steal_operations, overflows)` of the owner, for metrics.
+    pub(crate) fn counters(&self) -> (u64, u64, u64, u64) {
+        (
+            self.0.polls.load(Relaxed),
+            self.0.stolen.load(Relaxed),
+            self.0.steal_operations.load(Relaxed),
+            self.0.overflows.load(Relaxed),
+        )
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         let (_, real) = unpack(self.0.head.load(Acquire));
         let tail = self.0.tail.load(Acquire);
@@ -251,7 +283,7 @@ impl<S: Schedule> Steal<S> {
 
     /// Takes the victim's LIFO task if the victim made no progress since
     /// the thief's last visit (`seen` holds the poll count seen then).
-    pub(crate) fn steal_lifo_if_stuck(&self, seen: &mut u32) -> Option<Notified<S>> {
+    pub(crate) fn steal_lifo_if_stuck(&self, seen: &mut u64) -> Option<Notified<S>> {
         let polls = self.0.polls.load(Relaxed);
         if self.0.lifo.load(Relaxed).is_null() {
             *seen = polls.wrapping_sub(1);
@@ -281,6 +313,8 @@ impl<S: Schedule> Steal<S> {
         if n == 0 {
             return None;
         }
+        bump(&dst.ring.stolen, u64::from(n));
+        bump(&dst.ring.steal_operations, 1);
         // Take the last stolen one to run now; publish the rest.
         let n = n - 1;
         let idx = dst_tail.wrapping_add(n) as usize & MASK;

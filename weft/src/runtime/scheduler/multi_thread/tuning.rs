@@ -32,7 +32,7 @@ pub(super) struct Tuning {
     enabled: bool,
     batch_started: Instant,
     /// The worker's poll counter when the batch started.
-    polls_at_start: u32,
+    polls_at_start: u64,
     poll_time_ewma_ns: f64,
 }
 
@@ -55,19 +55,19 @@ impl Tuning {
         }
     }
 
-    pub(super) fn start_batch(&mut self, now: Instant, polls: u32) {
+    pub(super) fn start_batch(&mut self, now: Instant, polls: u64) {
         self.batch_started = now;
         self.polls_at_start = polls;
     }
 
     /// Folds the batch that ends at `now` into the average; returns the new
     /// interval, or `None` when tuning is off or the batch polled nothing.
-    pub(super) fn end_batch(&mut self, now: Instant, polls: u32) -> Option<u32> {
+    pub(super) fn end_batch(&mut self, now: Instant, polls: u64) -> Option<u32> {
         let n = polls.wrapping_sub(self.polls_at_start);
         if !self.enabled || n == 0 {
             return None;
         }
-        let n = f64::from(n);
+        let n = n as f64;
         let mean = now.saturating_duration_since(self.batch_started).as_nanos() as f64 / n;
         // `n` polls at once weigh as much as `n` single updates would.
         let alpha = 1.0 - (1.0 - EWMA_ALPHA).powf(n);
@@ -113,7 +113,7 @@ mod tests {
         let t0 = Instant::now();
         let mut tuning = Tuning::new(true, t0);
         assert_eq!(tuning.end_batch(t0, 0), None);
-        tuning.start_batch(t0, u32::MAX - 1);
+        tuning.start_batch(t0, u64::MAX - 1);
         // The counter wrapped: 4 polls of 10 µs, weighed against the initial 3.3 µs.
         assert_eq!(
             tuning.end_batch(t0 + Duration::from_micros(40), 2),

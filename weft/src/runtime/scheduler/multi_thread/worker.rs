@@ -47,7 +47,7 @@ pub(super) struct Core {
     tuning: Tuning,
     event_interval: u32,
     /// Per sibling: its poll count when this worker last saw its LIFO slot full.
-    seen_polls: Vec<u32>,
+    seen_polls: Vec<u64>,
     /// When this worker last woke (for `worker_total_busy_duration`).
     busy_since: Instant,
 }
@@ -95,7 +95,7 @@ impl Core {
             global_queue_interval: tuning.initial_interval(config.global_queue_interval),
             tuning,
             event_interval: config.event_interval,
-            seen_polls: vec![u32::MAX; num_workers],
+            seen_polls: vec![u64::MAX; num_workers],
             busy_since: now,
         })
     }
@@ -268,6 +268,7 @@ pub(super) fn run(worker: Arc<Worker>) {
     let Some(core) = worker.core.lock().take() else {
         return;
     };
+    worker.handle.shared.worker_metrics[worker.index].set_thread(Some(std::thread::current().id()));
     let handle = scheduler::Handle::MultiThread(worker.handle.clone());
     context::enter_runtime(&handle, true, |_| {
         let cx = scheduler::Context::MultiThread(Context {
@@ -313,7 +314,9 @@ impl Context {
             }
         }
         core.pre_shutdown(&self.worker);
-        self.worker.handle.shared.worker_metrics[self.worker.index].stopped(core.busy_since);
+        let metrics = &self.worker.handle.shared.worker_metrics[self.worker.index];
+        metrics.stopped(core.busy_since);
+        metrics.set_thread(None);
         self.worker.handle.shutdown_core(core);
         Err(())
     }
