@@ -53,7 +53,10 @@ async fn all_checks(flavor: &str) {
             Box::pin(util::io_adapters()),
         ),
         ("tokio-stream wrappers", Box::pin(streams::wrappers())),
-        ("tokio-stream SignalStream", Box::pin(streams::signals())),
+        (
+            "tokio-stream SignalStream, process::Command",
+            Box::pin(streams::signals()),
+        ),
         (
             "tokio-stream combinators: timeout, StreamMap",
             Box::pin(streams::combinators()),
