@@ -139,10 +139,32 @@ enum CrateRef {
 
 impl CrateRef {
     fn find() -> CrateRef {
-        match proc_macro_crate::crate_name("weft") {
-            Ok(proc_macro_crate::FoundCrate::Name(name)) => CrateRef::Named(name),
+        CrateRef::choose(
+            proc_macro_crate::crate_name("weft").ok(),
+            // Only asked when no `weft` is found, so the lookup costs nothing in
+            // the common case.
+            || proc_macro_crate::crate_name("tokio").ok(),
+        )
+    }
+
+    /// Picks the name from the lookups of `weft` and, failing that, `tokio`.
+    /// A crate that depends only on a package named `tokio` which re-exports
+    /// weft (a `[patch.crates-io]` facade) writes `#[tokio::main]` and has no
+    /// `weft` in scope: the expansion must then say `::tokio`, as Tokio's does.
+    fn choose(
+        weft: Option<proc_macro_crate::FoundCrate>,
+        tokio: impl FnOnce() -> Option<proc_macro_crate::FoundCrate>,
+    ) -> CrateRef {
+        use proc_macro_crate::FoundCrate;
+        match weft {
+            Some(FoundCrate::Name(name)) => CrateRef::Named(name),
             // Inside weft itself (its doc tests and examples), `::weft` resolves.
-            Ok(proc_macro_crate::FoundCrate::Itself) | Err(_) => CrateRef::Default,
+            Some(FoundCrate::Itself) => CrateRef::Default,
+            None => match tokio() {
+                Some(FoundCrate::Name(name)) => CrateRef::Named(name),
+                // Inside the facade itself, or no Cargo.toml could be read.
+                Some(FoundCrate::Itself) | None => CrateRef::Default,
+            },
         }
     }
 
@@ -425,5 +447,40 @@ impl EntryFn {
             tokens.extend(tail);
         });
         tokens
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CrateRef;
+    use proc_macro_crate::FoundCrate;
+
+    fn name(r: CrateRef) -> String {
+        r.name().to_string()
+    }
+
+    #[test]
+    fn weft_found_wins_and_tokio_is_not_asked() {
+        let r = CrateRef::choose(Some(FoundCrate::Name("rt".into())), || {
+            panic!("tokio looked up although weft was found")
+        });
+        assert_eq!(name(r), "rt");
+        let r = CrateRef::choose(Some(FoundCrate::Itself), || panic!("asked"));
+        assert_eq!(name(r), "weft");
+    }
+
+    #[test]
+    fn tokio_facade_is_used_when_no_weft() {
+        let r = CrateRef::choose(None, || Some(FoundCrate::Name("tokio".into())));
+        assert_eq!(name(r), "tokio");
+        let r = CrateRef::choose(None, || Some(FoundCrate::Name("my_rt".into())));
+        assert_eq!(name(r), "my_rt");
+    }
+
+    #[test]
+    fn neither_found_defaults_to_weft() {
+        assert_eq!(name(CrateRef::choose(None, || None)), "weft");
+        let r = CrateRef::choose(None, || Some(FoundCrate::Itself));
+        assert_eq!(name(r), "weft");
     }
 }

@@ -9,6 +9,10 @@
 //! bench/wrk-compare            # both, wrk against each, side by side
 //! ```
 
+// The same server source is compiled once per runtime, on purpose: that is
+// what makes the comparison fair.
+#![allow(clippy::duplicate_mod)]
+
 use std::error::Error;
 
 mod on_tokio;
