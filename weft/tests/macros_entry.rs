@@ -28,6 +28,8 @@ async fn runtime_name() {
     assert_eq!(Handle::current().name(), Some("a valid runtime name"));
 }
 
+// `start_paused` needs the paused clock of `test-util`.
+#[cfg(feature = "test-util")]
 #[weft::test(flavor = "current_thread", start_paused = true)]
 async fn start_paused_builds() {
     assert_eq!(weft::spawn(async { 2 }).await.unwrap(), 2);
