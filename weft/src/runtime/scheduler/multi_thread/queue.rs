@@ -164,8 +164,9 @@ impl<S: Schedule> Local<S> {
             }
             if steal != real {
                 // A stealer is taking tasks out; it frees room soon, but do
-                // not wait for it: the inject queue takes this one.
-                inject.push(task);
+                // not wait for it: the inject queue takes this one, as an
+                // overflow (`push` would count it as a remote schedule).
+                inject.push_batch(std::iter::once(task));
                 return;
             }
             // Rule 4.
