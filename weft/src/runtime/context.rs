@@ -14,8 +14,10 @@
 //! - `task_id`: the id of the task being polled, for `task::id()`;
 //! - `local_set`: the `LocalSet` that `task::spawn_local` spawns onto (set
 //!   while the set is polled or entered);
-//! - `rng`: a cheap random source for `select!` and work stealing.
+//! - `rng`: a cheap random source for `select!` and work stealing;
+//! - `parker`: the thread's cached parker, for `block_on`.
 
+use crate::runtime::park::CachedParker;
 use crate::runtime::scheduler;
 use crate::runtime::{TryCurrentError, TryCurrentErrorKind};
 use crate::task::coop::Budget;
@@ -23,6 +25,7 @@ use crate::task::local_set::LocalSetOwner;
 use crate::task::Id;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
 use std::rc::Rc;
 use std::task::Waker;
 
@@ -46,6 +49,9 @@ struct Context {
     task_id: Cell<Option<Id>>,
     local_set: RefCell<Option<Rc<LocalSetOwner>>>,
     rng: Cell<u64>,
+    /// The parker `block_on` sleeps on; loom's parkers cannot outlive a model.
+    #[cfg(not(loom))]
+    parker: Cell<Option<CachedParker>>,
 }
 
 thread_local! {
@@ -59,6 +65,8 @@ thread_local! {
             task_id: Cell::new(None),
             local_set: RefCell::new(None),
             rng: Cell::new(0),
+            #[cfg(not(loom))]
+            parker: Cell::new(None),
         }
     };
 }
@@ -112,6 +120,7 @@ impl Current {
 
     /// Called on the value just taken out of the slot, while the slot's
     /// invariant still holds, to keep it in a guard.
+    #[inline]
     fn into_owned(self) -> Current {
         match self {
             Current::Borrowed(_) => Current::Owned(self.get().cloned().expect("borrowed handle")),
@@ -166,6 +175,7 @@ impl Drop for SetCurrentGuard {
 }
 
 impl Context {
+    #[inline]
     fn enter_depth(&self) -> usize {
         let depth = self.depth.get() + 1;
         self.depth.set(depth);
@@ -174,15 +184,10 @@ impl Context {
 
     /// Puts `prev` back in the slot if the guard of `depth` is the innermost
     /// one; otherwise panics, as Tokio does for guards dropped out of order.
+    #[inline]
     fn leave_depth(&self, depth: usize, prev: &mut Option<Current>) {
         if self.depth.get() != depth {
-            if !std::thread::panicking() {
-                panic!(
-                    "`EnterGuard` values dropped out of order. Guards returned by \
-                     `tokio::runtime::Handle::enter()` must be dropped in the reverse \
-                     order as they were acquired."
-                );
-            }
+            guards_out_of_order();
             return;
         }
         if let Some(prev) = prev.take() {
@@ -191,6 +196,18 @@ impl Context {
             let _old = self.current.replace(prev);
         }
         self.depth.set(depth - 1);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn guards_out_of_order() {
+    if !std::thread::panicking() {
+        panic!(
+            "`EnterGuard` values dropped out of order. Guards returned by \
+             `tokio::runtime::Handle::enter()` must be dropped in the reverse \
+             order as they were acquired."
+        );
     }
 }
 
@@ -209,6 +226,53 @@ impl BlockingRegionGuard {
     }
 }
 
+const NESTED_BLOCK_ON_ERROR: &str = "Cannot start a runtime from within a runtime. This happens \
+     because a function (like `block_on`) attempted to block the \
+     current thread while the thread is being used to drive \
+     asynchronous tasks. If you are in an async function, use \
+     `.await` on the future instead of blocking on it.";
+
+/// What entering a runtime changed in the context, to be put back on exit.
+struct Entered {
+    prev: Option<Current>,
+    depth: usize,
+}
+
+impl Context {
+    /// Marks the thread as driving the runtime of `handle`, with `handle`
+    /// current; `None` if it already drives one.
+    #[inline]
+    fn enter_runtime(
+        &self,
+        handle: &scheduler::Handle,
+        allow_block_in_place: bool,
+    ) -> Option<Entered> {
+        if self.runtime.get().is_entered() {
+            return None;
+        }
+        self.runtime.set(EnterRuntime::Entered {
+            allow_block_in_place,
+        });
+        if self.rng.get() == 0 {
+            self.rng.set(seed());
+        }
+        let prev = self
+            .current
+            .replace(Current::Borrowed(std::ptr::NonNull::from(handle)))
+            .into_owned();
+        Some(Entered {
+            prev: Some(prev),
+            depth: self.enter_depth(),
+        })
+    }
+
+    #[inline]
+    fn exit_runtime(&self, entered: &mut Entered) {
+        self.runtime.set(EnterRuntime::NotEntered);
+        self.leave_depth(entered.depth, &mut entered.prev);
+    }
+}
+
 /// Marks the thread as driving the runtime of `handle` for the duration of
 /// `f`, with `handle` current. Panics with Tokio's message if the thread is
 /// already driving one.
@@ -218,54 +282,107 @@ pub(crate) fn enter_runtime<R>(
     allow_block_in_place: bool,
     f: impl FnOnce(&mut BlockingRegionGuard) -> R,
 ) -> R {
-    // One thread-local access on the way in and one on the way out: this is
-    // all of `block_on`'s overhead for a future that is ready at once.
-    struct Reset {
-        prev: Option<Current>,
-        depth: usize,
-    }
+    struct Reset(Entered);
     impl Drop for Reset {
         fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|ctx| {
-                ctx.runtime.set(EnterRuntime::NotEntered);
-                ctx.leave_depth(self.depth, &mut self.prev);
-            });
+            let _ = CONTEXT.try_with(|ctx| ctx.exit_runtime(&mut self.0));
         }
     }
 
-    let entered = CONTEXT.try_with(|ctx| {
-        if ctx.runtime.get().is_entered() {
-            return None;
-        }
-        ctx.runtime.set(EnterRuntime::Entered {
-            allow_block_in_place,
-        });
-        if ctx.rng.get() == 0 {
-            ctx.rng.set(seed());
-        }
-        let prev = ctx
-            .current
-            .replace(Current::Borrowed(std::ptr::NonNull::from(handle)))
-            .into_owned();
-        Some(Reset {
-            prev: Some(prev),
-            depth: ctx.enter_depth(),
-        })
-    });
-    let _reset = match entered {
-        Ok(Some(reset)) => reset,
-        Ok(None) => panic!(
-            "Cannot start a runtime from within a runtime. This happens \
-             because a function (like `block_on`) attempted to block the \
-             current thread while the thread is being used to drive \
-             asynchronous tasks. If you are in an async function, use \
-             `.await` on the future instead of blocking on it."
-        ),
+    let _reset = match CONTEXT.try_with(|ctx| ctx.enter_runtime(handle, allow_block_in_place)) {
+        Ok(Some(entered)) => Reset(entered),
+        Ok(None) => panic!("{}", NESTED_BLOCK_ON_ERROR),
         Err(_) => panic!("{}", THREAD_LOCAL_DESTROYED_ERROR),
     };
     f(&mut BlockingRegionGuard {
         _not_send: PhantomData,
     })
+}
+
+/// `block_on` on a thread that does not run the runtime's scheduler (the
+/// multi-thread runtime's `block_on`, `Handle::block_on`): enters the runtime
+/// of `handle` and polls `future` to completion, parking the thread while it
+/// is pending. `block_in_place` is allowed inside (there is no core to hand
+/// off; the closure blocks this thread). Panics with Tokio's message if the
+/// thread already drives a runtime.
+///
+/// This is all of `block_on`'s overhead for a future that is ready at once,
+/// so it makes one thread-local access on the way in (enter the runtime, give
+/// the first poll a fresh coop budget, take the cached parker) and one on the
+/// way out.
+#[track_caller]
+pub(crate) fn block_on_entered<F: std::future::Future>(
+    handle: &scheduler::Handle,
+    future: F,
+) -> F::Output {
+    // The saved state is taken out exactly once, in `drop`: `ManuallyDrop`
+    // spares the fast path the drop glue of already-moved fields.
+    struct Exit {
+        prev: ManuallyDrop<Current>,
+        depth: usize,
+        budget: Budget,
+        parker: ManuallyDrop<CachedParker>,
+    }
+    impl Drop for Exit {
+        #[inline]
+        fn drop(&mut self) {
+            // SAFETY: `drop` runs once and nothing reads the fields after it.
+            let (mut prev, parker) = unsafe {
+                (
+                    Some(ManuallyDrop::take(&mut self.prev)),
+                    ManuallyDrop::take(&mut self.parker),
+                )
+            };
+            let _ = CONTEXT.try_with(|ctx| {
+                ctx.budget.set(self.budget);
+                #[cfg(not(loom))]
+                ctx.parker.set(Some(parker));
+                ctx.runtime.set(EnterRuntime::NotEntered);
+                ctx.leave_depth(self.depth, &mut prev);
+            });
+        }
+    }
+
+    let entered = CONTEXT.try_with(|ctx| {
+        let entered = ctx.enter_runtime(handle, true)?;
+        #[cfg(not(loom))]
+        let parker = ctx.parker.take();
+        #[cfg(loom)]
+        let parker = None;
+        Some(Exit {
+            prev: ManuallyDrop::new(entered.prev.unwrap_or(Current::None)),
+            depth: entered.depth,
+            budget: ctx.budget.replace(Budget::initial()),
+            parker: ManuallyDrop::new(parker.unwrap_or_else(CachedParker::new)),
+        })
+    });
+    let mut exit = match entered {
+        Ok(Some(exit)) => exit,
+        Ok(None) => panic!("{}", NESTED_BLOCK_ON_ERROR),
+        Err(_) => panic!("{}", THREAD_LOCAL_DESTROYED_ERROR),
+    };
+    // Declared after `exit`, so dropped before it: the future is dropped
+    // inside the runtime context, as the task of a `spawn` would be.
+    let future = std::pin::pin!(future);
+    exit.parker.block_on(future)
+}
+
+/// Takes the thread's cached parker (`None` if there is none or the
+/// thread-local is gone): the taker owns it until it puts it back, so a nested
+/// blocking call gets one of its own.
+pub(crate) fn take_cached_parker() -> Option<CachedParker> {
+    #[cfg(not(loom))]
+    return CONTEXT.try_with(|ctx| ctx.parker.take()).ok().flatten();
+    #[cfg(loom)]
+    None
+}
+
+/// Puts a parker taken by [`take_cached_parker`] back.
+pub(crate) fn put_cached_parker(parker: CachedParker) {
+    #[cfg(not(loom))]
+    let _ = CONTEXT.try_with(|ctx| ctx.parker.set(Some(parker)));
+    #[cfg(loom)]
+    drop(parker);
 }
 
 /// Whether this thread drives a runtime right now.

@@ -187,7 +187,7 @@ impl Handle {
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         // `block_in_place` is allowed here, as in Tokio: there is no core to
         // hand off, the closure simply blocks this (non-worker) thread.
-        context::enter_runtime(&self.inner, true, |blocking| blocking.block_on(future))
+        context::block_on_entered(&self.inner, future)
     }
 
     /// Returns the flavor of the runtime.

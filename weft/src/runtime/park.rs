@@ -17,9 +17,8 @@
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{self, Arc, Condvar, Mutex};
-#[cfg(not(loom))]
-use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 use std::time::Duration;
 
@@ -179,63 +178,53 @@ unsafe fn waker_drop(ptr: *const ()) {
     drop(unsafe { Arc::from_raw(ptr.cast::<Parker>()) });
 }
 
-/// A parker with its waker, kept per thread so that a `block_on` makes no
-/// reference-count traffic (the waker is lent to the future, not cloned).
-#[cfg(not(loom))]
-struct CachedParker {
+/// A parker with its waker, kept per thread (in the runtime context, see
+/// [`context::take_cached_parker`](super::context::take_cached_parker)) so
+/// that a `block_on` makes no reference-count traffic: the waker is lent to
+/// the future, not cloned.
+#[derive(Debug)]
+pub(crate) struct CachedParker {
     park: ParkThread,
     waker: Waker,
 }
 
-#[cfg(not(loom))]
 impl CachedParker {
-    fn new() -> CachedParker {
+    pub(crate) fn new() -> CachedParker {
         let park = ParkThread::new();
         let waker = park.unpark().into_waker();
         CachedParker { park, waker }
     }
-}
 
-#[cfg(not(loom))]
-thread_local! {
-    static CACHED_PARKER: RefCell<Option<CachedParker>> = const { RefCell::new(None) };
+    /// Polls `future` until it is ready, parking the thread while it is
+    /// pending. The first poll runs with whatever coop budget the caller set
+    /// up (entering a runtime sets a fresh one in the same thread-local
+    /// access); every later poll gets a fresh budget of its own.
+    pub(crate) fn block_on<F: Future>(&mut self, mut future: Pin<&mut F>) -> F::Output {
+        let mut cx = Context::from_waker(&self.waker);
+        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        loop {
+            self.park.park();
+            if let Poll::Ready(v) = crate::task::coop::budget(|| future.as_mut().poll(&mut cx)) {
+                return v;
+            }
+        }
+    }
 }
 
 /// Runs `future` to completion on the current thread, parking it while the
 /// future is pending. Used where Tokio blocks outside of a runtime:
-/// `Handle::block_on` from a plain thread, `blocking_recv`, and the like.
+/// `blocking_recv`, `block_in_place`'s callers, and the like.
 ///
 /// The parker is cached per thread, so a loop of blocking calls allocates once.
-/// `Err` means the thread-local was already destroyed.
 pub(crate) fn block_on_thread<F: Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
+    let future = std::pin::pin!(future);
     // Taken out (not borrowed) so that a nested `block_on_thread`, from a
     // future polled here, gets a parker of its own.
-    #[cfg(not(loom))]
-    let mut cached = CACHED_PARKER
-        .try_with(|cell| cell.borrow_mut().take())
-        .ok()
-        .flatten()
-        .unwrap_or_else(CachedParker::new);
-    #[cfg(loom)]
-    let mut cached = {
-        let park = ParkThread::new();
-        let waker = park.unpark().into_waker();
-        (park, waker)
-    };
-    #[cfg(not(loom))]
-    let (park, waker) = (&mut cached.park, &cached.waker);
-    #[cfg(loom)]
-    let (park, waker) = (&mut cached.0, &cached.1);
-    let mut cx = Context::from_waker(waker);
-    let output = loop {
-        if let Poll::Ready(v) = crate::task::coop::budget(|| future.as_mut().poll(&mut cx)) {
-            break v;
-        }
-        park.park();
-    };
-    #[cfg(not(loom))]
-    let _ = CACHED_PARKER.try_with(|cell| *cell.borrow_mut() = Some(cached));
+    let mut cached = super::context::take_cached_parker().unwrap_or_else(CachedParker::new);
+    let output = crate::task::coop::budget(|| cached.block_on(future));
+    super::context::put_cached_parker(cached);
     output
 }
 

@@ -142,7 +142,7 @@ impl MultiThread {
     /// Runs a future to completion on the calling thread (not a worker).
     #[track_caller]
     pub(crate) fn block_on<F: Future>(&self, handle: &scheduler::Handle, future: F) -> F::Output {
-        crate::runtime::context::enter_runtime(handle, true, |blocking| blocking.block_on(future))
+        crate::runtime::context::block_on_entered(handle, future)
     }
 
     /// Step 1 of the shutdown protocol; the runtime's drop then waits for
