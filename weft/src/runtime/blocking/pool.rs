@@ -1,27 +1,47 @@
 //! Threads for blocking work, created on demand and retired when idle.
 //!
-//! Protocol (all under the pool mutex):
-//! 1. `spawn` queues the task; if a thread is idle it claims it (`num_idle -= 1`,
-//!    `num_notify += 1`) and signals the condvar; otherwise, below the thread
-//!    cap, it starts a thread; at the cap the task waits in the queue for the
-//!    next thread that finishes (never rejected, never run inline).
-//! 2. A thread runs queued tasks until the queue is empty, then waits idle up
-//!    to `keep_alive`. It leaves the wait only by consuming a `num_notify`
-//!    (work for it), by shutdown, or by timing out (it then retires). A
-//!    spurious condvar wake is ignored.
+//! Protocol (all under the pool mutex, except the spin of step 2; the idle
+//! accounting is `idle::Idle`):
+//! 1. `spawn` queues the task; if a thread is idle it claims it and signals
+//!    the condvar, unless a spinning thread will take the claim; otherwise,
+//!    below the thread cap, it starts a thread; at the cap the task waits in
+//!    the queue for the next thread that finishes (never rejected, never run
+//!    inline).
+//! 2. A thread runs queued tasks until the queue is empty, then goes idle.
+//!    It first spins, lock released, for up to `POOL_SPIN_BUDGET`, watching
+//!    `queue_depth`: a caller that hands out short blocking work back to back
+//!    (`spawn_blocking(..).await` in a loop) gets its next task picked up
+//!    without either side sleeping. It then relocks and takes a claim if
+//!    there is one; if not, it waits on the condvar up to `keep_alive`. It
+//!    leaves the wait only by taking a claim (work for it), by shutdown, or
+//!    by timing out (it then retires). A spurious condvar wake is ignored.
 //! 3. `shutdown` sets the flag and wakes every thread; threads cancel what is
 //!    still queued and exit. The caller waits for the last thread to exit,
 //!    up to its timeout; threads still running user code are left running.
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 use crate::loom::sync::{self, Arc, Condvar, Mutex};
+use crate::runtime::blocking::idle::{Claim, Idle};
 use crate::runtime::blocking::{BlockingSchedule, BlockingTask};
+use crate::runtime::park::AdaptiveSpin;
 use crate::runtime::{context, scheduler};
 use crate::task::{self, JoinHandle, Notified};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::panic::Location;
 use std::time::{Duration, Instant};
+
+/// How long an idle pool thread watches for new work before sleeping.
+///
+/// Twice the waiter's budget (`park::SPIN_BUDGET`): the next task comes only
+/// after the waiter has seen the result, returned, and called
+/// `spawn_blocking` again, and a waiter that missed its own spin needs a
+/// wake-up first. Measured on the 2-vCPU VM (`spawn_blocking` round trips
+/// from `block_on` on the current-thread runtime): with 8 us the pool thread
+/// often missed the next task and slept (one futex wait and one wake per
+/// round trip); with 16-20 us it mostly did not. `AdaptiveSpin` bounds what
+/// this costs where no task follows (at most four full spins in a row).
+const POOL_SPIN_BUDGET: Duration = Duration::from_micros(16);
 
 pub(crate) type Callback = std::sync::Arc<dyn Fn() + Send + Sync>;
 /// Runs a user hook (`on_thread_start`, `on_thread_park`, ...). A panic in
@@ -76,8 +96,7 @@ struct Queued {
 struct Shared {
     queue: VecDeque<Queued>,
     num_threads: usize,
-    num_idle: usize,
-    num_notify: usize,
+    idle: Idle,
     shutdown: bool,
     threads: HashMap<usize, std::thread::JoinHandle<()>>,
     next_thread_index: usize,
@@ -91,8 +110,7 @@ impl BlockingPool {
                     shared: Mutex::new(Shared {
                         queue: VecDeque::new(),
                         num_threads: 0,
-                        num_idle: 0,
-                        num_notify: 0,
+                        idle: Idle::default(),
                         shutdown: false,
                         threads: HashMap::new(),
                         next_thread_index: 0,
@@ -262,15 +280,21 @@ impl Spawner {
         let mandatory = admit != Admit::Cancellable;
         shared.queue.push_back(Queued { task, mandatory });
         inner.queue_depth.fetch_add(1, Ordering::Relaxed);
-        if shared.num_idle > 0 {
-            shared.num_idle -= 1;
-            inner.num_idle.store(shared.num_idle, Ordering::Relaxed);
-            shared.num_notify += 1;
-            // Signal after unlocking: a thread woken while we still held the
-            // lock would only go back to sleep on it (two more futex calls).
-            drop(shared);
-            inner.condvar.notify_one();
-            return true;
+        match shared.idle.claim() {
+            Claim::NoIdleThread => {}
+            claim => {
+                inner
+                    .num_idle
+                    .store(shared.idle.num_idle(), Ordering::Relaxed);
+                // Signal after unlocking: a thread woken while we still held
+                // the lock would only go back to sleep on it (two more futex
+                // calls). A spinning thread needs no signal at all.
+                drop(shared);
+                if claim == Claim::Sleeper {
+                    inner.condvar.notify_one();
+                }
+                return true;
+            }
         }
         if shared.num_threads >= inner.config.thread_cap && !shared.shutdown {
             return true; // step 1: queued until a thread is free
@@ -325,6 +349,16 @@ impl Spawner {
         self.inner.num_idle.load(Ordering::Relaxed)
     }
 
+    /// Whether a blocking task is queued or running (or a thread was just
+    /// claimed for one), so that its completion may soon wake someone. A
+    /// hint: the counters are read without the lock.
+    pub(crate) fn has_work_in_flight(&self) -> bool {
+        let inner = &self.inner;
+        inner.queue_depth.load(Ordering::Relaxed) != 0
+            || inner.num_threads.load(Ordering::Relaxed)
+                > inner.num_idle.load(Ordering::Relaxed) + inner.config.scheduler_threads
+    }
+
     pub(crate) fn queue_depth(&self) -> usize {
         self.inner.queue_depth.load(Ordering::Relaxed)
     }
@@ -336,6 +370,8 @@ impl Inner {
         if let Some(f) = &self.config.after_start {
             run_hook(f);
         }
+        // Whether this thread's spins for new work have been paying off.
+        let mut spin = AdaptiveSpin::new();
         let mut shared = self.shared.lock();
         'main: loop {
             while let Some(queued) = shared.queue.pop_front() {
@@ -344,27 +380,41 @@ impl Inner {
                 queued.task.run();
                 shared = self.shared.lock();
             }
-            shared.num_idle += 1;
-            self.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            shared.idle.go_idle();
+            self.num_idle
+                .store(shared.idle.num_idle(), Ordering::Relaxed);
+            if !shared.shutdown {
+                shared.idle.start_spin();
+                drop(shared);
+                // A hint only: the claim is checked under the lock below.
+                spin.spin_until(POOL_SPIN_BUDGET, || {
+                    self.queue_depth.load(Ordering::Relaxed) != 0
+                });
+                shared = self.shared.lock();
+                if shared.idle.stop_spin() {
+                    continue 'main;
+                }
+            }
             while !shared.shutdown {
                 let started = Instant::now();
                 shared = sync::wait_timeout(&self.condvar, shared, self.config.keep_alive);
-                if shared.num_notify != 0 {
+                if shared.idle.take_claim() {
                     // `spawn` already took us off the idle count.
-                    shared.num_notify -= 1;
                     continue 'main;
                 }
                 if !shared.shutdown && started.elapsed() >= self.config.keep_alive {
                     // Retire: detach our JoinHandle, nobody will join us.
                     shared.threads.remove(&index);
-                    shared.num_idle -= 1;
-                    self.num_idle.store(shared.num_idle, Ordering::Relaxed);
+                    shared.idle.leave();
+                    self.num_idle
+                        .store(shared.idle.num_idle(), Ordering::Relaxed);
                     break 'main;
                 }
             }
             // Shutdown: cancel what is queued, then exit.
-            shared.num_idle = shared.num_idle.saturating_sub(1);
-            self.num_idle.store(shared.num_idle, Ordering::Relaxed);
+            shared.idle.leave();
+            self.num_idle
+                .store(shared.idle.num_idle(), Ordering::Relaxed);
             while let Some(queued) = shared.queue.pop_front() {
                 self.queue_depth.fetch_sub(1, Ordering::Relaxed);
                 drop(shared);
