@@ -9,8 +9,12 @@
 //!      ticks the remote queue first, else the local one first) and run it;
 //!      nothing to run: park in the driver (step 4) and go to 1
 //!   3. poll the driver without sleeping (I/O, timers), go to 1
-//!   4. park: set `parked`, re-check both queues and the woken flag, sleep in
-//!      the driver, clear `parked`, wake deferred wakers
+//!   4. park: (4a, only while blocking work is in flight: poll the driver
+//!      without sleeping, then spin briefly for the woken flag or the remote
+//!      queue, with `parked` still clear so that wakers skip the eventfd
+//!      write; found something: go to 1) set `parked`, re-check both queues
+//!      and the woken flag, sleep in the driver, clear `parked`, wake
+//!      deferred wakers
 //! ```
 //!
 //! Wakes from other threads push to the inject queue, and signal the driver
