@@ -15,6 +15,18 @@
 //!    there is one; if not, it waits on the condvar up to `keep_alive`. It
 //!    leaves the wait only by taking a claim (work for it), by shutdown, or
 //!    by timing out (it then retires). A spurious condvar wake is ignored.
+//!    A thread whose closure returned a value without drop glue goes idle
+//!    (and starts its spin) right then, before the task completes and wakes
+//!    its `JoinHandle` (`BlockingTask` calls `closure_returned`), provided the
+//!    queue is empty: a waiter that spins sees the result within a
+//!    microsecond and may call `spawn_blocking` again before this thread
+//!    would otherwise have gone idle, which used to find no idle thread and
+//!    start a new one, then signal sleeping threads back and forth. What is
+//!    left to run on this thread before it looks at its claim is the task's
+//!    completion: storing the value and the `JoinHandle`'s wake; a value
+//!    with drop glue may be dropped there (when the handle is gone), which is
+//!    user code that could wait for other blocking work, so those tasks take
+//!    the normal path.
 //! 3. `shutdown` sets the flag and wakes every thread; threads cancel what is
 //!    still queued and exit. The caller waits for the last thread to exit,
 //!    up to its timeout; threads still running user code are left running.
@@ -364,27 +376,82 @@ impl Spawner {
     }
 }
 
+#[cfg(not(loom))]
+thread_local! {
+    /// The pool this thread belongs to, and whether it went idle early
+    /// (step 2) during the task it is running.
+    static POOL_THREAD: (std::cell::RefCell<Option<Arc<Inner>>>, std::cell::Cell<bool>) =
+        const { (std::cell::RefCell::new(None), std::cell::Cell::new(false)) };
+}
+
+/// Step 2, going idle early: called by `BlockingTask` on a pool thread when
+/// its closure returned a value without drop glue, before the task completes.
+pub(crate) fn closure_returned() {
+    #[cfg(not(loom))]
+    let _ = POOL_THREAD.try_with(|(pool, early)| {
+        let pool = pool.borrow();
+        let Some(inner) = pool.as_ref() else {
+            return;
+        };
+        let mut shared = inner.shared.lock();
+        // Queued work waits for this thread: it must not hide as idle.
+        if early.get() || shared.shutdown || !shared.queue.is_empty() {
+            return;
+        }
+        shared.idle.go_idle();
+        inner
+            .num_idle
+            .store(shared.idle.num_idle(), Ordering::Relaxed);
+        shared.idle.start_spin();
+        early.set(true);
+    });
+}
+
+/// Whether this thread went idle early during the task it just ran (and
+/// clears the mark).
+fn went_idle_early() -> bool {
+    #[cfg(not(loom))]
+    return POOL_THREAD
+        .try_with(|(_, early)| early.replace(false))
+        .unwrap_or(false);
+    #[cfg(loom)]
+    false
+}
+
 impl Inner {
     /// Step 2: the life of one pool thread.
-    fn run(&self, index: usize) {
+    fn run(self: &Arc<Self>, index: usize) {
         if let Some(f) = &self.config.after_start {
             run_hook(f);
         }
+        #[cfg(not(loom))]
+        let _ = POOL_THREAD.try_with(|(pool, _)| *pool.borrow_mut() = Some(self.clone()));
         // Whether this thread's spins for new work have been paying off.
         let mut spin = AdaptiveSpin::new();
         let mut shared = self.shared.lock();
         'main: loop {
+            // Already counted idle and spinning (`closure_returned`).
+            let mut spinning = false;
             while let Some(queued) = shared.queue.pop_front() {
                 self.queue_depth.fetch_sub(1, Ordering::Relaxed);
                 drop(shared);
                 queued.task.run();
                 shared = self.shared.lock();
+                if went_idle_early() {
+                    spinning = true;
+                    break;
+                }
             }
-            shared.idle.go_idle();
-            self.num_idle
-                .store(shared.idle.num_idle(), Ordering::Relaxed);
-            if !shared.shutdown {
-                shared.idle.start_spin();
+            if !spinning {
+                shared.idle.go_idle();
+                self.num_idle
+                    .store(shared.idle.num_idle(), Ordering::Relaxed);
+                if !shared.shutdown {
+                    shared.idle.start_spin();
+                    spinning = true;
+                }
+            }
+            if spinning {
                 drop(shared);
                 // A hint only: the claim is checked under the lock below.
                 spin.spin_until(POOL_SPIN_BUDGET, || {
@@ -428,6 +495,8 @@ impl Inner {
             break;
         }
         drop(shared);
+        #[cfg(not(loom))]
+        let _ = POOL_THREAD.try_with(|(pool, _)| pool.borrow_mut().take());
         if let Some(f) = &self.config.before_stop {
             run_hook(f);
         }
@@ -450,5 +519,48 @@ impl fmt::Debug for BlockingPool {
 impl fmt::Debug for Spawner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("blocking::Spawner").finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use crate::runtime::Builder;
+
+    /// Step 2, going idle early: the waiter can only see the result after
+    /// the thread that produced it is idle again, so one `spawn_blocking`
+    /// after another always finds that thread (before, a waiter that was
+    /// fast enough found none and started a new thread).
+    #[test]
+    fn back_to_back_spawn_blocking_reuses_one_thread() {
+        let runtimes = [
+            Builder::new_current_thread().enable_all().build().unwrap(),
+            Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap(),
+        ];
+        for rt in runtimes {
+            for i in 0..300_u64 {
+                let v = rt
+                    .block_on(async move { crate::task::spawn_blocking(move || i).await.unwrap() });
+                assert_eq!(v, i);
+            }
+            assert_eq!(rt.metrics().num_blocking_threads(), 1);
+        }
+    }
+
+    /// A value with drop glue takes the normal path, and still arrives.
+    #[test]
+    fn values_with_drop_glue_still_arrive() {
+        let rt = Builder::new_current_thread().build().unwrap();
+        for i in 0..50 {
+            let s = rt.block_on(async move {
+                crate::task::spawn_blocking(move || i.to_string())
+                    .await
+                    .unwrap()
+            });
+            assert_eq!(s, i.to_string());
+        }
     }
 }
