@@ -96,6 +96,11 @@ struct Inner {
     num_threads: AtomicUsize,
     num_idle: AtomicUsize,
     queue_depth: AtomicUsize,
+    /// Blocking tasks (not the runtime's own threads) from `spawn` until the
+    /// thread that ran them returned from `run`, which is after the task's
+    /// completion woke its `JoinHandle`: a waiter that parks while this is
+    /// non-zero may be woken at any moment (see `has_work_in_flight`).
+    in_flight: AtomicUsize,
 }
 
 /// A queued blocking task. Mandatory tasks (the runtime's own worker
@@ -103,6 +108,8 @@ struct Inner {
 struct Queued {
     task: Notified<BlockingSchedule>,
     mandatory: bool,
+    /// Counted in `in_flight` (everything but the runtime's own threads).
+    counted: bool,
 }
 
 struct Shared {
@@ -133,6 +140,7 @@ impl BlockingPool {
                     num_threads: AtomicUsize::new(0),
                     num_idle: AtomicUsize::new(0),
                     queue_depth: AtomicUsize::new(0),
+                    in_flight: AtomicUsize::new(0),
                 }),
             },
         }
@@ -290,7 +298,15 @@ impl Spawner {
             return false;
         }
         let mandatory = admit != Admit::Cancellable;
-        shared.queue.push_back(Queued { task, mandatory });
+        let counted = admit != Admit::Always;
+        if counted {
+            inner.in_flight.fetch_add(1, Ordering::Relaxed);
+        }
+        shared.queue.push_back(Queued {
+            task,
+            mandatory,
+            counted,
+        });
         inner.queue_depth.fetch_add(1, Ordering::Relaxed);
         match shared.idle.claim() {
             Claim::NoIdleThread => {}
@@ -361,14 +377,11 @@ impl Spawner {
         self.inner.num_idle.load(Ordering::Relaxed)
     }
 
-    /// Whether a blocking task is queued or running (or a thread was just
-    /// claimed for one), so that its completion may soon wake someone. A
-    /// hint: the counters are read without the lock.
+    /// Whether a blocking task is queued, running, or completing (up to its
+    /// `JoinHandle`'s wake), so that its completion may soon wake someone. A
+    /// hint, read without the lock.
     pub(crate) fn has_work_in_flight(&self) -> bool {
-        let inner = &self.inner;
-        inner.queue_depth.load(Ordering::Relaxed) != 0
-            || inner.num_threads.load(Ordering::Relaxed)
-                > inner.num_idle.load(Ordering::Relaxed) + inner.config.scheduler_threads
+        self.inner.in_flight.load(Ordering::Relaxed) != 0
     }
 
     pub(crate) fn queue_depth(&self) -> usize {
@@ -435,7 +448,11 @@ impl Inner {
             while let Some(queued) = shared.queue.pop_front() {
                 self.queue_depth.fetch_sub(1, Ordering::Relaxed);
                 drop(shared);
+                let counted = queued.counted;
                 queued.task.run();
+                if counted {
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                }
                 shared = self.shared.lock();
                 if went_idle_early() {
                     spinning = true;
@@ -485,10 +502,14 @@ impl Inner {
             while let Some(queued) = shared.queue.pop_front() {
                 self.queue_depth.fetch_sub(1, Ordering::Relaxed);
                 drop(shared);
+                let counted = queued.counted;
                 if queued.mandatory {
                     queued.task.run();
                 } else {
                     queued.task.into_raw().shutdown();
+                }
+                if counted {
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
                 }
                 shared = self.shared.lock();
             }
