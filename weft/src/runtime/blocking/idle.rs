@@ -160,8 +160,9 @@ mod tests {
 mod loom_tests {
     //! The pool's step 1 and 2 in miniature (a counter for the queue, no
     //! keep-alive), with the real `Idle` and the real spin: a task queued
-    //! while its thread spins, after it went to sleep, or before it went
-    //! idle is always run (loom reports a deadlock if a claim is lost).
+    //! while its thread spins, after it went to sleep, before it went idle,
+    //! or while it completes the previous task after going idle early, is
+    //! always run (loom reports a deadlock if a claim is lost).
     use super::*;
     use crate::loom::sync::atomic::{AtomicUsize, Ordering::Relaxed};
     use crate::loom::sync::{self, Arc, Condvar, Mutex};
@@ -201,15 +202,37 @@ mod loom_tests {
         fn thread(&self) {
             let mut state = self.state.lock();
             'main: loop {
+                let mut spinning = false;
                 while state.queued > 0 {
                     state.queued -= 1;
                     self.queue_depth.fetch_sub(1, Relaxed);
-                    state.ran += 1;
+                    drop(state);
+                    // The closure returned: go idle early if nothing is
+                    // queued (`pool::closure_returned`)...
+                    let mut st = self.state.lock();
+                    let early = st.queued == 0 && !st.shutdown;
+                    if early {
+                        st.idle.go_idle();
+                        st.idle.start_spin();
+                    }
+                    drop(st);
+                    // ...then complete: the waiter sees the result.
+                    self.state.lock().ran += 1;
                     self.ran.notify_all();
+                    state = self.state.lock();
+                    if early {
+                        spinning = true;
+                        break;
+                    }
                 }
-                state.idle.go_idle();
-                if !state.shutdown {
-                    state.idle.start_spin();
+                if !spinning {
+                    state.idle.go_idle();
+                    if !state.shutdown {
+                        state.idle.start_spin();
+                        spinning = true;
+                    }
+                }
+                if spinning {
                     drop(state);
                     spin_until(SPIN_BUDGET, || self.queue_depth.load(Relaxed) != 0);
                     state = self.state.lock();

@@ -361,6 +361,9 @@ impl Spawner {
             // Tasks on pool threads see the runtime as current (Handle::current works).
             let _enter = context::try_set_current(&rt);
             drop(rt);
+            // Step 2's early idle finds its pool here (cleared by `run`).
+            #[cfg(not(loom))]
+            let _ = POOL_THREAD.try_with(|(pool, _)| *pool.borrow_mut() = Some(inner.clone()));
             inner.run(index);
         })
     }
@@ -433,12 +436,10 @@ fn went_idle_early() -> bool {
 
 impl Inner {
     /// Step 2: the life of one pool thread.
-    fn run(self: &Arc<Self>, index: usize) {
+    fn run(&self, index: usize) {
         if let Some(f) = &self.config.after_start {
             run_hook(f);
         }
-        #[cfg(not(loom))]
-        let _ = POOL_THREAD.try_with(|(pool, _)| *pool.borrow_mut() = Some(self.clone()));
         // Whether this thread's spins for new work have been paying off.
         let mut spin = AdaptiveSpin::new();
         let mut shared = self.shared.lock();
