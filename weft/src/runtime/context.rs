@@ -337,6 +337,8 @@ pub(crate) fn block_on_entered<F: std::future::Future>(
                 ctx.budget.set(self.budget);
                 #[cfg(not(loom))]
                 ctx.parker.set(Some(parker));
+                #[cfg(loom)]
+                drop(parker);
                 ctx.runtime.set(EnterRuntime::NotEntered);
                 ctx.leave_depth(self.depth, &mut prev);
             });

@@ -1,5 +1,6 @@
 //! The blocking pool: threads for work that blocks (`spawn_blocking`).
 
+mod idle;
 pub(crate) mod pool;
 mod schedule;
 mod task;

@@ -31,6 +31,12 @@ where
             .take()
             .expect("[internal exception] blocking task ran twice.");
         // Blocking work is not cooperative: it must not be cut short.
-        Poll::Ready(crate::task::coop::with_unconstrained(func))
+        let output = crate::task::coop::with_unconstrained(func);
+        // Only what is left of this task is its completion; without drop
+        // glue in the value, that runs no user code but the join waker.
+        if !std::mem::needs_drop::<R>() {
+            crate::runtime::blocking::pool::closure_returned();
+        }
+        Poll::Ready(output)
     }
 }

@@ -9,8 +9,12 @@
 //!      ticks the remote queue first, else the local one first) and run it;
 //!      nothing to run: park in the driver (step 4) and go to 1
 //!   3. poll the driver without sleeping (I/O, timers), go to 1
-//!   4. park: set `parked`, re-check both queues and the woken flag, sleep in
-//!      the driver, clear `parked`, wake deferred wakers
+//!   4. park: (4a, only while blocking work is in flight: poll the driver
+//!      without sleeping, then spin briefly for the woken flag or the remote
+//!      queue, with `parked` still clear so that wakers skip the eventfd
+//!      write; found something: go to 1) set `parked`, re-check both queues
+//!      and the woken flag, sleep in the driver, clear `parked`, wake
+//!      deferred wakers
 //! ```
 //!
 //! Wakes from other threads push to the inject queue, and signal the driver
@@ -28,6 +32,7 @@ use crate::runtime::blocking::pool::run_hook;
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::metrics::WorkerMetrics;
+use crate::runtime::park::{spin_until, SPIN_BUDGET};
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::{blocking, context, scheduler};
@@ -341,8 +346,30 @@ impl Context {
         // The hook may have made work (woken the block_on future, spawned,
         // deferred a yield): then only poll the driver, without sleeping, so
         // that timers and I/O still advance.
+        let mut polled = false;
         let mut slept = false;
-        if core.tasks.is_empty() && self.defer.is_empty() {
+        if core.tasks.is_empty() && self.defer.is_empty() && spin_pays(handle) {
+            // Step 4a: poll the driver without sleeping (ready I/O and due
+            // timers are found at once, no spin for them), then spin for a
+            // wake from another thread while `parked` is still false, so
+            // that the waker skips the eventfd write: a `spawn_blocking`
+            // whose closure is short comes back within the spin.
+            let (c, ()) = self.enter(core, || {
+                driver.park_timeout(&handle.driver, Duration::ZERO);
+                self.defer.wake();
+            });
+            core = c;
+            polled = true;
+            if core.tasks.is_empty() && self.defer.is_empty() {
+                spin_until(SPIN_BUDGET, || {
+                    handle.woken.load(SeqCst) || !handle.inject.is_empty()
+                });
+            }
+        }
+        if core.tasks.is_empty()
+            && self.defer.is_empty()
+            && !(polled && (handle.woken.load(SeqCst) || !handle.inject.is_empty()))
+        {
             handle.parked.store(true, SeqCst);
             fence(SeqCst);
             if handle.inject.is_empty() && !handle.woken.load(SeqCst) {
@@ -359,7 +386,7 @@ impl Context {
             }
             handle.parked.store(false, SeqCst);
         }
-        if !slept {
+        if !slept && !polled {
             let (c, ()) = self.enter(core, || {
                 driver.park_timeout(&handle.driver, Duration::ZERO);
                 self.defer.wake();
@@ -387,6 +414,14 @@ impl Context {
         core.driver = Some(driver);
         core
     }
+}
+
+/// Whether step 4a's spin is likely to end in a wake: only when blocking
+/// work is in flight, the one kind of work that other threads of this runtime
+/// finish and hand back. A thread waiting for I/O or a timer would only
+/// burn the budget.
+fn spin_pays(handle: &Handle) -> bool {
+    handle.blocking_spawner.has_work_in_flight()
 }
 
 impl fmt::Debug for Context {
