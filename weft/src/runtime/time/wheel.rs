@@ -165,15 +165,23 @@ impl Wheel {
         self.next_slot().map(|e| e.deadline)
     }
 
-    /// When `expiration` can be processed: a level-0 slot (one tick) once its
-    /// latest deadline passed, any other slot at its start.
+    /// When `expiration` can be processed: a sorted level-0 slot (one tick)
+    /// once its first deadline passed, another level-0 slot once its latest
+    /// deadline passed, any other slot at its start.
     fn wake_of(&self, expiration: &Expiration) -> u64 {
         let start = expiration.deadline.saturating_mul(NANOS_PER_TICK);
-        if expiration.level == 0 {
-            self.levels[0].latest(expiration.slot).min(start)
-        } else {
-            start
+        if expiration.level != 0 {
+            return start;
         }
+        let level = &self.levels[0];
+        let due = match level.front(expiration.slot) {
+            // SAFETY: linked into this wheel, whose lock the caller holds.
+            Some(front) if level.is_sorted(expiration.slot) => unsafe {
+                with_node(front, |n| n.nanos)
+            },
+            _ => level.latest(expiration.slot),
+        };
+        due.min(start)
     }
 
     /// The earliest slot to process; of equal starts, the higher level.
@@ -213,7 +221,7 @@ impl Wheel {
             match self.next_slot() {
                 Some(expiration) if expiration.deadline <= now_tick => self.cascade(expiration),
                 Some(expiration) if expiration.level == 0 && self.wake_of(&expiration) <= now => {
-                    self.fire_slot_early(expiration)
+                    self.fire_slot_early(expiration, now)
                 }
                 _ => {
                     self.elapsed = self.elapsed.max(now_tick);
@@ -223,10 +231,27 @@ impl Wheel {
         }
     }
 
-    /// Moves a level-0 slot whose every deadline has passed to `pending`
-    /// before its tick is over.
-    fn fire_slot_early(&mut self, expiration: Expiration) {
-        let mut entries = self.levels[0].take_slot(expiration.slot);
+    /// Before its tick is over, moves to `pending` the entries of a level-0
+    /// slot whose deadlines passed by `now`: of a sorted slot, the front ones
+    /// due by `now`; of another, all of them (its latest deadline passed).
+    fn fire_slot_early(&mut self, expiration: Expiration, now: u64) {
+        let level = &mut self.levels[0];
+        if level.is_sorted(expiration.slot) {
+            while let Some(front) = level.front(expiration.slot) {
+                // SAFETY: linked into this wheel (module invariant).
+                if unsafe { with_node(front, |n| n.nanos) } > now {
+                    break;
+                }
+                // SAFETY: as above.
+                let entry = unsafe { level.pop_front(expiration.slot) };
+                if let Some(entry) = entry {
+                    // SAFETY: as above; the entry is now in no list.
+                    unsafe { self.pending.push_back(entry, Location::Pending) };
+                }
+            }
+            return;
+        }
+        let mut entries = level.take_slot(expiration.slot);
         // SAFETY: the entries were linked into this wheel (module invariant).
         while let Some(entry) = unsafe { entries.pop_front() } {
             // SAFETY: as above; the entry is now in no list.
@@ -455,7 +480,7 @@ mod tests {
     }
 
     #[test]
-    fn level_0_slot_fires_once_its_latest_deadline_passed() {
+    fn sorted_level_0_slot_fires_each_entry_at_its_deadline() {
         let mut wheel = Wheel::new();
         let (a, b, c) = (entry(), entry(), entry());
         // Tick 5 holds deadlines in (4 ms, 5 ms].
@@ -464,9 +489,12 @@ mod tests {
             wheel.insert(ptr(&a), 4_200_000).unwrap();
             wheel.insert(ptr(&b), 4_700_000).unwrap();
         }
+        assert_eq!(wheel.next_wake(), Some(4_200_000));
+        assert_eq!(wheel.poll(4_199_999), None);
+        assert_eq!(wheel.poll(4_200_000), Some(ptr(&a)));
+        assert_eq!(wheel.poll(4_200_000), None);
         assert_eq!(wheel.next_wake(), Some(4_700_000));
         assert_eq!(wheel.poll(4_699_999), None);
-        assert_eq!(wheel.poll(4_700_000), Some(ptr(&a)));
         assert_eq!(wheel.poll(4_700_000), Some(ptr(&b)));
         assert_eq!(wheel.poll(4_700_000), None);
         // The tick is not over: a timer later in it is filed, not fired.
@@ -478,18 +506,52 @@ mod tests {
     }
 
     #[test]
+    fn unsorted_level_0_slot_fires_once_its_latest_deadline_passed() {
+        let mut wheel = Wheel::new();
+        let (a, b) = (entry(), entry());
+        // SAFETY: as in `insert`.
+        unsafe {
+            wheel.insert(ptr(&b), 4_700_000).unwrap();
+            wheel.insert(ptr(&a), 4_200_000).unwrap();
+        }
+        // Never before a deadline, never past the tick: all at the latest,
+        // in the order they were filed.
+        assert_eq!(wheel.next_wake(), Some(4_700_000));
+        assert_eq!(wheel.poll(4_699_999), None);
+        assert_eq!(wheel.poll(4_700_000), Some(ptr(&b)));
+        assert_eq!(wheel.poll(4_700_000), Some(ptr(&a)));
+        assert_eq!(wheel.poll(4_700_000), None);
+    }
+
+    #[test]
     fn cancelling_the_latest_entry_still_fires_within_the_tick() {
         let mut wheel = Wheel::new();
         let (a, b) = (entry(), entry());
         // SAFETY: as in `insert`.
         unsafe {
-            wheel.insert(ptr(&a), 2_100_000).unwrap();
             wheel.insert(ptr(&b), 2_900_000).unwrap();
+            wheel.insert(ptr(&a), 2_100_000).unwrap();
             wheel.remove(ptr(&b));
         }
-        // Conservative: the slot still waits for 2.9 ms, never past tick 3.
+        // Conservative: the unsorted slot still waits for 2.9 ms, never
+        // past tick 3.
         assert_eq!(wheel.next_wake(), Some(2_900_000));
         assert_eq!(wheel.poll(2_900_000), Some(ptr(&a)));
+    }
+
+    #[test]
+    fn cancelling_the_front_of_a_sorted_slot_moves_the_wake() {
+        let mut wheel = Wheel::new();
+        let (a, b) = (entry(), entry());
+        // SAFETY: as in `insert`.
+        unsafe {
+            wheel.insert(ptr(&a), 2_100_000).unwrap();
+            wheel.insert(ptr(&b), 2_600_000).unwrap();
+            wheel.remove(ptr(&a));
+        }
+        assert_eq!(wheel.next_wake(), Some(2_600_000));
+        assert_eq!(wheel.poll(2_599_999), None);
+        assert_eq!(wheel.poll(2_600_000), Some(ptr(&b)));
     }
 
     mod model {
