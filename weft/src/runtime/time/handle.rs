@@ -4,8 +4,8 @@
 //! # Shards
 //!
 //! The wheels live in `shards`, each behind its own mutex. An entry is
-//! registered in one shard (picked at random among them when it is first
-//! registered, so threads spread out) and records the shard in its state word
+//! registered in one shard (a worker's own, so that workers do not contend;
+//! at random on other threads) and records the shard in its state word
 //! so that cancel and reset lock the right one. The driver visits every shard
 //! when it parks (for the earliest deadline) and when it fires timers. A
 //! current-thread runtime has a single shard: one uncontended lock is about
@@ -155,12 +155,17 @@ impl Handle {
     fn pick_shard(&self) -> usize {
         match self.shards.len() {
             1 => 0,
-            n => crate::runtime::context::thread_rng_n(n as u32) as usize,
+            // A worker of another runtime (whose index may be out of range)
+            // still keeps to one shard.
+            n => match crate::runtime::worker_index() {
+                Some(worker) => worker % n,
+                None => crate::runtime::context::thread_rng_n(n as u32) as usize,
+            },
         }
     }
 
     /// Polls `entry` for `deadline`: `Ready` once it fired. A first poll
-    /// registers it (or finds it already due: the clock is read once); later
+    /// registers it (or finds it already due); later
     /// polls only refresh the waker, and only when it changed.
     ///
     /// # Safety
