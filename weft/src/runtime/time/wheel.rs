@@ -587,6 +587,58 @@ mod tests {
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(300))]
 
+            /// Exact (sub-millisecond) deadlines, filed in and out of order
+            /// and at times the wheel has moved on: `poll(now)` never hands
+            /// an entry out before its deadline, and has handed out every
+            /// entry whose tick is over.
+            #[test]
+            fn exact_deadlines_fire_never_early_and_within_their_tick(
+                batches in proptest::collection::vec(
+                    (proptest::collection::vec(0u64..3_000_000, 0..12), 1u64..2_500_000),
+                    1..30,
+                ),
+            ) {
+                let mut wheel = Wheel::new();
+                let mut now = 0u64;
+                let mut entries: Vec<Pin<Box<TimerEntry>>> = Vec::new();
+                // (exact deadline, id) of linked entries.
+                let mut live: Vec<(u64, usize)> = Vec::new();
+                for (delays, step) in batches {
+                    for delay in delays {
+                        let id = entries.len();
+                        entries.push(entry());
+                        let nanos = now + delay;
+                        // SAFETY: boxed entries outlive the wheel's use of them.
+                        if unsafe { wheel.insert(ptr(&entries[id]), nanos) }.is_ok() {
+                            live.push((nanos, id));
+                        } else {
+                            prop_assert!(nanos.div_ceil(NANOS_PER_TICK) <= now / NANOS_PER_TICK);
+                        }
+                    }
+                    if let (Some(wake), Some(min)) = (wheel.next_wake(), live.iter().map(|e| e.0).min()) {
+                        // Never wakes after a tick with a due entry is over.
+                        prop_assert!(wake <= min.div_ceil(NANOS_PER_TICK) * NANOS_PER_TICK);
+                    }
+                    now += step;
+                    while let Some(p) = wheel.poll(now) {
+                        let id = entries.iter().position(|e| ptr(e) == p).unwrap();
+                        let at = live.iter().position(|e| e.1 == id).unwrap();
+                        let (nanos, _) = live.remove(at);
+                        prop_assert!(nanos <= now, "fired early: {} > {}", nanos, now);
+                    }
+                    for &(nanos, _) in &live {
+                        prop_assert!(
+                            nanos.div_ceil(NANOS_PER_TICK) > now / NANOS_PER_TICK,
+                            "not fired after its tick: {} at {}", nanos, now
+                        );
+                    }
+                }
+                for (_, id) in live {
+                    // SAFETY: still in the wheel.
+                    unsafe { wheel.remove(ptr(&entries[id])) };
+                }
+            }
+
             /// Random insert / cancel / advance against a sorted list: the
             /// same entries fire, in (tick, insertion) order, and the next
             /// expiration never lies after the earliest live deadline.
