@@ -51,6 +51,14 @@ pub(super) const LEVELS: usize = 6;
 /// One tick is a millisecond.
 pub(super) const NANOS_PER_TICK: u64 = 1_000_000;
 
+/// How much later than the first deadline of a sorted level-0 slot the
+/// driver sleeps, to fire the entries due right after it in the same
+/// wake-up: without it, timers registered 1 us apart would wake the driver
+/// once each (Tokio wakes once per millisecond). 50 us is the kernel's
+/// default timer slack, which `epoll_wait` adds to every timeout anyway.
+/// A driver polled while awake fires what is due without it.
+const COALESCE_NANOS: u64 = 50_000;
+
 /// Ticks covered by the whole wheel (one rotation of the top level); entries
 /// farther away than this share top-level slots with nearer ones.
 const WHEEL_RANGE: u64 = 1 << (SLOT_BITS as usize * LEVELS);
@@ -144,15 +152,16 @@ impl Wheel {
         }
     }
 
-    /// When (ns since the driver started) the wheel next has work: the
-    /// latest deadline in the next level-0 slot (all of that slot is due
-    /// then), or the start of the next slot to cascade, or now if entries
-    /// are pending. `None` if the wheel is empty.
+    /// When (ns since the driver started) the wheel next has work: for the
+    /// next level-0 slot, its first deadline (plus the coalescing window) if
+    /// its entries are in deadline order, else its latest deadline (all of
+    /// the slot is due then); or the start of the next slot to cascade; or
+    /// now if entries are pending. `None` if the wheel is empty.
     pub(super) fn next_wake(&self) -> Option<u64> {
         if !self.pending.is_empty() {
             return Some(self.elapsed.saturating_mul(NANOS_PER_TICK));
         }
-        self.next_slot().map(|e| self.wake_of(&e))
+        self.next_slot().map(|e| self.wake_of(&e, COALESCE_NANOS))
     }
 
     /// The tick at which the wheel next has work (tests check the wheel's
@@ -166,9 +175,10 @@ impl Wheel {
     }
 
     /// When `expiration` can be processed: a sorted level-0 slot (one tick)
-    /// once its first deadline passed, another level-0 slot once its latest
-    /// deadline passed, any other slot at its start.
-    fn wake_of(&self, expiration: &Expiration) -> u64 {
+    /// once its first deadline passed (or up to `coalesce` ns later, to
+    /// take the entries due right after it along), another level-0 slot once
+    /// its latest deadline passed, any other slot at its start.
+    fn wake_of(&self, expiration: &Expiration, coalesce: u64) -> u64 {
         let start = expiration.deadline.saturating_mul(NANOS_PER_TICK);
         if expiration.level != 0 {
             return start;
@@ -177,11 +187,11 @@ impl Wheel {
         let due = match level.front(expiration.slot) {
             // SAFETY: linked into this wheel, whose lock the caller holds.
             Some(front) if level.is_sorted(expiration.slot) => unsafe {
-                with_node(front, |n| n.nanos)
+                with_node(front, |n| n.nanos).saturating_add(coalesce)
             },
             _ => level.latest(expiration.slot),
         };
-        due.min(start)
+        due.min(level.latest(expiration.slot)).min(start)
     }
 
     /// The earliest slot to process; of equal starts, the higher level.
@@ -220,7 +230,9 @@ impl Wheel {
             }
             match self.next_slot() {
                 Some(expiration) if expiration.deadline <= now_tick => self.cascade(expiration),
-                Some(expiration) if expiration.level == 0 && self.wake_of(&expiration) <= now => {
+                Some(expiration)
+                    if expiration.level == 0 && self.wake_of(&expiration, 0) <= now =>
+                {
                     self.fire_slot_early(expiration, now)
                 }
                 _ => {
@@ -489,7 +501,9 @@ mod tests {
             wheel.insert(ptr(&a), 4_200_000).unwrap();
             wheel.insert(ptr(&b), 4_700_000).unwrap();
         }
-        assert_eq!(wheel.next_wake(), Some(4_200_000));
+        // The driver sleeps until the first deadline plus the coalescing
+        // window, but fires each entry as soon as it is due.
+        assert_eq!(wheel.next_wake(), Some(4_200_000 + COALESCE_NANOS));
         assert_eq!(wheel.poll(4_199_999), None);
         assert_eq!(wheel.poll(4_200_000), Some(ptr(&a)));
         assert_eq!(wheel.poll(4_200_000), None);
