@@ -23,7 +23,8 @@ use crate::loom::sync::atomic::{
     Ordering::{Relaxed, SeqCst},
 };
 use crate::loom::sync::{Arc, Mutex};
-use crate::runtime::io::registration_set::{RegistrationSet, WAKE_TOKEN};
+use crate::runtime::io::precise_wake::PreciseWake;
+use crate::runtime::io::registration_set::{RegistrationSet, PRECISE_WAKE_TOKEN, WAKE_TOKEN};
 use crate::runtime::io::scheduled_io::{ScheduledIo, Tick};
 use std::fmt;
 use std::io;
@@ -73,6 +74,8 @@ pub(crate) struct Driver {
     /// Resources with an event in the current batch, woken outside the lock.
     dispatch: Vec<(Arc<ScheduledIo>, Ready)>,
     is_shutdown: bool,
+    /// Ends a sleep with a sub-millisecond remainder on time.
+    precise_wake: PreciseWake,
     /// This driver's end of the signal self-pipe, under `SIGNAL_TOKEN`.
     #[cfg(feature = "signal")]
     signal: crate::signal::registry::DriverLink,
@@ -113,6 +116,7 @@ impl Driver {
             handle: handle.clone(),
             dispatch: Vec::new(),
             is_shutdown: false,
+            precise_wake: PreciseWake::new(),
             #[cfg(feature = "signal")]
             signal,
         };
@@ -160,12 +164,14 @@ impl Driver {
         if sleeps && !state.begin_sleep() {
             timeout = Some(Duration::ZERO);
         }
-        // epoll counts in milliseconds and truncates; round a sub-millisecond
-        // remainder up so that a timer is never polled for before it is due
-        // (mio rounds up too; doing it here keeps the rule visible).
+        // epoll counts in whole milliseconds: a timeout with a remainder is
+        // rounded up, and a timerfd ends the wait on time (`precise_wake`).
         let timeout = timeout.map(|t| {
-            let ms = t.as_nanos().div_ceil(1_000_000);
-            Duration::from_millis(u64::try_from(ms).unwrap_or(u64::MAX))
+            if t.is_zero() {
+                return t;
+            }
+            self.precise_wake
+                .epoll_timeout(self.poll.registry(), PRECISE_WAKE_TOKEN, t)
         });
         let events = match &mut self.busy_events {
             Some(busy) if timeout == Some(Duration::ZERO) => busy,
@@ -188,7 +194,7 @@ impl Driver {
             let registrations = self.handle.registrations.lock();
             for event in events.iter() {
                 let token = event.token();
-                if token == WAKE_TOKEN {
+                if token == WAKE_TOKEN || token == PRECISE_WAKE_TOKEN {
                     continue;
                 }
                 #[cfg(feature = "signal")]

@@ -16,12 +16,15 @@
 //!   clearing readiness on `WouldBlock`, budget, errors after shutdown.
 //! - `poll_evented`: a mio source plus its registration, with the read and
 //!   write loops the socket types share.
+//! - `precise_wake`: a timerfd that ends a wait on time where epoll's
+//!   millisecond timeout would be late.
 //! - `pipe`: the two ends of a registered pipe, shared by
 //!   `net::unix::pipe` and the `process` stdio handles.
 
 mod driver;
 mod pipe;
 mod poll_evented;
+mod precise_wake;
 mod registration;
 mod registration_set;
 mod scheduled_io;

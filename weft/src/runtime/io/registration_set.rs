@@ -23,6 +23,9 @@ const GENERATION_MASK: usize = (usize::MAX >> 1) >> INDEX_BITS;
 /// The token of the driver's own `mio::Waker`; no slot can produce it.
 pub(crate) const WAKE_TOKEN: mio::Token = mio::Token(1 << (usize::BITS - 1));
 
+/// The token of the driver's timerfd (`precise_wake`); no slot produces it.
+pub(crate) const PRECISE_WAKE_TOKEN: mio::Token = mio::Token((1 << (usize::BITS - 1)) | 2);
+
 /// The token of the signal self-pipe (`signal::registry`); no slot produces it.
 #[cfg(feature = "signal")]
 pub(crate) const SIGNAL_TOKEN: mio::Token = mio::Token((1 << (usize::BITS - 1)) | 1);

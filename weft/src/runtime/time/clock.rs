@@ -32,6 +32,9 @@ pub(crate) fn any_clock_paused() -> bool {
 pub(crate) struct Clock {
     #[cfg(feature = "test-util")]
     state: Mutex<PauseState>,
+    /// `state.enable_pausing`, readable without the lock.
+    #[cfg(feature = "test-util")]
+    pausable: bool,
 }
 
 #[cfg(feature = "test-util")]
@@ -63,6 +66,7 @@ impl Clock {
         {
             let now = StdInstant::now();
             let clock = Clock {
+                pausable: enable_pausing,
                 state: Mutex::new(PauseState {
                     enable_pausing,
                     base: now,
@@ -99,6 +103,17 @@ impl Clock {
         }
         #[cfg(not(feature = "test-util"))]
         StdInstant::now()
+    }
+
+    /// False if this clock is certainly running (it cannot be paused, or no
+    /// clock was ever paused in this process): no lock, no clock read.
+    pub(crate) fn may_be_paused(&self) -> bool {
+        #[cfg(feature = "test-util")]
+        {
+            self.pausable && any_clock_paused()
+        }
+        #[cfg(not(feature = "test-util"))]
+        false
     }
 
     /// Freezes the clock at its current reading.

@@ -4,8 +4,8 @@
 //! # Shards
 //!
 //! The wheels live in `shards`, each behind its own mutex. An entry is
-//! registered in one shard (picked at random among them when it is first
-//! registered, so threads spread out) and records the shard in its state word
+//! registered in one shard (a worker's own, so that workers do not contend;
+//! at random on other threads) and records the shard in its state word
 //! so that cancel and reset lock the right one. The driver visits every shard
 //! when it parks (for the earliest deadline) and when it fires timers. A
 //! current-thread runtime has a single shard: one uncontended lock is about
@@ -67,10 +67,6 @@ pub(crate) struct Handle {
     shards: Box<[Shard]>,
     /// See "Waking the parked driver" in the module doc.
     parked_until: AtomicU64,
-    /// Entries linked in any shard. A driver poll that finds none skips the
-    /// clock read and the shard locks (a runtime without timers, or a busy
-    /// one between sleeps, polls its driver on every yield round).
-    armed: AtomicUsize,
     is_shutdown: AtomicBool,
     /// Set by every unpark of the driver; a paused clock is not auto-advanced
     /// across a park that was woken (the woken task may have work to do at
@@ -84,6 +80,26 @@ pub(crate) struct Handle {
 #[repr(align(128))]
 struct Shard {
     wheel: Mutex<Wheel>,
+    /// Entries linked in this shard's wheel. A driver poll that finds none
+    /// in any shard skips the clock read and the shard locks (a runtime
+    /// without timers, or a busy one between sleeps, polls its driver on
+    /// every yield round). Written only with `wheel` locked, so a load and a
+    /// store do (no read-modify-write: this is on every timer's path); read
+    /// without the lock by the driver.
+    armed: AtomicUsize,
+}
+
+impl Shard {
+    /// One more (`true`) or one fewer entry linked; the caller holds `wheel`'s lock.
+    fn count_linked(&self, linked: bool) {
+        let armed = self.armed.load(Relaxed);
+        let armed = if linked { armed + 1 } else { armed - 1 };
+        self.armed.store(armed, Relaxed);
+    }
+
+    fn has_armed(&self) -> bool {
+        self.armed.load(Relaxed) != 0
+    }
 }
 
 impl Handle {
@@ -94,10 +110,10 @@ impl Handle {
             shards: (0..shards)
                 .map(|_| Shard {
                     wheel: Mutex::new(Wheel::new()),
+                    armed: AtomicUsize::new(0),
                 })
                 .collect(),
             parked_until: AtomicU64::new(AWAKE),
-            armed: AtomicUsize::new(0),
             is_shutdown: AtomicBool::new(false),
             #[cfg(feature = "test-util")]
             did_wake: AtomicBool::new(false),
@@ -129,7 +145,7 @@ impl Handle {
     /// Whether any timer is linked. A timer linked concurrently has a
     /// deadline in the future, so a poll that missed it loses nothing.
     pub(super) fn has_armed(&self) -> bool {
-        self.armed.load(Relaxed) != 0
+        self.shards.iter().any(Shard::has_armed)
     }
 
     fn lock(&self, shard: usize) -> MutexGuard<'_, Wheel> {
@@ -139,12 +155,17 @@ impl Handle {
     fn pick_shard(&self) -> usize {
         match self.shards.len() {
             1 => 0,
-            n => crate::runtime::context::thread_rng_n(n as u32) as usize,
+            // A worker of another runtime (whose index may be out of range)
+            // still keeps to one shard.
+            n => match crate::runtime::worker_index() {
+                Some(worker) => worker % n,
+                None => crate::runtime::context::thread_rng_n(n as u32) as usize,
+            },
         }
     }
 
     /// Polls `entry` for `deadline`: `Ready` once it fired. A first poll
-    /// registers it (or finds it already due: the clock is read once); later
+    /// registers it (or finds it already due); later
     /// polls only refresh the waker, and only when it changed.
     ///
     /// # Safety
@@ -163,29 +184,32 @@ impl Handle {
         match entry.load_state() {
             (FIRED, _) => Poll::Ready(()),
             (UNREGISTERED, _) => {
-                if deadline <= rt.clock.now() {
-                    // Due already (a zero sleep, an interval that fell
-                    // behind): no need to wait for the driver's next turn.
+                // No clock read on the real clock (it would be a fifth of
+                // the cost of a timer that is created and cancelled): like
+                // Tokio's, a deadline whose tick the driver has processed
+                // fires at once, and one that passed since (a zero sleep, an
+                // interval that fell behind) fires at the driver's next turn,
+                // which sees it due. A paused clock moves only when told to,
+                // and tests expect what is due after `advance` to be ready
+                // at its first poll: there, the clock decides.
+                if rt.clock.may_be_paused() && deadline <= rt.clock.now() {
                     entry.set_fired();
                     return Poll::Ready(());
                 }
                 let nanos = self.source.instant_to_nanos(deadline);
                 let shard = self.pick_shard();
                 let mut wheel = self.lock(shard);
-                // SAFETY: unregistered, so the owner (our caller) has the node.
-                unsafe { with_node(NonNull::from(entry), |n| n.waker = Some(waker.clone())) };
                 // SAFETY: caller's contract (pinned, cancelled before it goes).
                 let linked = unsafe { self.link(&mut wheel, shard, entry, nanos) };
-                drop(wheel);
-                if linked {
-                    self.unpark_if_earlier(rt, nanos);
-                    Poll::Pending
-                } else {
+                if !linked {
                     // Due already: nothing to wake but ourselves, who are here.
-                    // SAFETY: fired, so the owner has the node again.
-                    unsafe { with_node(NonNull::from(entry), |n| n.waker = None) };
-                    Poll::Ready(())
+                    return Poll::Ready(());
                 }
+                // SAFETY: registered in `shard`, whose lock we hold.
+                unsafe { with_node(NonNull::from(entry), |n| n.waker = Some(waker.clone())) };
+                drop(wheel);
+                self.unpark_if_earlier(rt, nanos);
+                Poll::Pending
             }
             (_, shard) => {
                 let _wheel = self.lock(shard);
@@ -234,7 +258,7 @@ impl Handle {
         if entry.load_state().0 == REGISTERED {
             // SAFETY: registered in `shard`, whose lock we hold.
             unsafe { wheel.remove(ptr) };
-            self.armed.fetch_sub(1, Relaxed);
+            self.shards[shard].count_linked(false);
             entry.set_unregistered();
         }
         // SAFETY: caller's contract.
@@ -273,7 +297,7 @@ impl Handle {
             let ptr = NonNull::from(entry);
             // SAFETY: registered in `shard`, whose lock we hold.
             unsafe { wheel.remove(ptr) };
-            self.armed.fetch_sub(1, Relaxed);
+            self.shards[shard].count_linked(false);
             entry.set_unregistered();
             // SAFETY: unlinked and unregistered: the owner has the node.
             unsafe { with_node(ptr, |n| n.waker.take()) }
@@ -300,7 +324,7 @@ impl Handle {
         // SAFETY: caller's contract; `wheel` is locked.
         match unsafe { wheel.insert(NonNull::from(entry), nanos) } {
             Ok(()) => {
-                self.armed.fetch_add(1, Relaxed);
+                self.shards[shard].count_linked(true);
                 entry.set_registered(shard);
                 true
             }
@@ -351,9 +375,14 @@ impl Handle {
     pub(super) fn process(&self, now: u64) {
         let mut wakers = WakeList::new();
         for shard in 0..self.shards.len() {
+            // A timer linked concurrently in a shard that looks empty is
+            // seen by the next park, which locks every shard.
+            if !self.shards[shard].has_armed() {
+                continue;
+            }
             let mut wheel = self.lock(shard);
             while let Some(ptr) = wheel.poll(now) {
-                self.armed.fetch_sub(1, Relaxed);
+                self.shards[shard].count_linked(false);
                 // SAFETY: handed out by the wheel, so live and in no list, with
                 // the shard locked.
                 if let Some(waker) = unsafe { fire(ptr) } {
@@ -378,7 +407,7 @@ impl Handle {
         for shard in 0..self.shards.len() {
             let mut wheel = self.lock(shard);
             while let Some(ptr) = wheel.drain() {
-                self.armed.fetch_sub(1, Relaxed);
+                self.shards[shard].count_linked(false);
                 // SAFETY: as in `process`.
                 if let Some(waker) = unsafe { fire(ptr) } {
                     wakers.push(waker);

@@ -129,6 +129,12 @@ pub(super) struct Level {
     /// does not go down when an entry is cancelled; that only costs firing
     /// the rest a little later, still within their tick.
     latest: [u64; SLOTS],
+    /// A bit per slot: its entries are in order of their exact deadlines,
+    /// front first (each was filed with a deadline no earlier than `latest`,
+    /// as sleeps of one duration filed one after another are). Such a level-0
+    /// slot fires entry by entry as their deadlines pass, so that tasks
+    /// whose sleep ended do not wait for the rest of the millisecond.
+    sorted: u64,
 }
 
 /// The next slot of a level that needs processing, and when.
@@ -147,6 +153,7 @@ impl Level {
             occupied: 0,
             slots: std::array::from_fn(|_| EntryList::new()),
             latest: [0; SLOTS],
+            sorted: 0,
         }
     }
 
@@ -203,6 +210,11 @@ impl Level {
     /// As for [`EntryList::push_back`].
     pub(super) unsafe fn push(&mut self, entry: NonNull<TimerEntry>, when: u64, nanos: u64) {
         let slot = self.slot_for(when);
+        if self.slots[slot].is_empty() {
+            self.sorted |= 1 << slot;
+        } else if nanos < self.latest[slot] {
+            self.sorted &= !(1 << slot);
+        }
         self.latest[slot] = self.latest[slot].max(nanos);
         let location = Location::Slot {
             level: self.level as u8,
@@ -225,6 +237,32 @@ impl Level {
             self.occupied &= !(1 << slot);
             self.latest[slot] = 0;
         }
+    }
+
+    /// True if the entries of `slot` are in deadline order (see `sorted`).
+    pub(super) fn is_sorted(&self, slot: usize) -> bool {
+        self.sorted & (1 << slot) != 0
+    }
+
+    /// The first entry of `slot`, if any.
+    pub(super) fn front(&self, slot: usize) -> Option<NonNull<TimerEntry>> {
+        self.slots[slot].head
+    }
+
+    /// Unlinks and returns the first entry of `slot` (its node says
+    /// `Nowhere`).
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the shard lock.
+    pub(super) unsafe fn pop_front(&mut self, slot: usize) -> Option<NonNull<TimerEntry>> {
+        // SAFETY: the caller holds the lock of the wheel this level is in.
+        let entry = unsafe { self.slots[slot].pop_front() };
+        if self.slots[slot].is_empty() {
+            self.occupied &= !(1 << slot);
+            self.latest[slot] = 0;
+        }
+        entry
     }
 
     /// Takes every entry of `slot`.

@@ -74,5 +74,8 @@ fn fire_racing_with_cancel() {
         drop(entry);
         driver.join().unwrap();
         assert_eq!(time.next_expiration_tick(), None);
+        // The armed count (a load and a store under the shard lock) lost
+        // neither update.
+        assert!(!time.has_armed());
     });
 }

@@ -22,7 +22,13 @@ impl TimeSource {
     /// `instant` on the driver's time line (0 for anything before the start).
     pub(crate) fn instant_to_nanos(&self, instant: StdInstant) -> u64 {
         let since = instant.saturating_duration_since(self.start);
-        since.as_nanos().try_into().unwrap_or(u64::MAX)
+        // Not `as_nanos()`: its u128 arithmetic is a measurable part of
+        // registering a timer.
+        since
+            .as_secs()
+            .checked_mul(1_000_000_000)
+            .and_then(|nanos| nanos.checked_add(u64::from(since.subsec_nanos())))
+            .unwrap_or(u64::MAX)
     }
 
     /// The instant of `nanos`; `None` if it is not representable.

@@ -120,6 +120,35 @@ fn due_deadline_is_ready_at_once() {
     assert_eq!(next_tick(&rt), None);
 }
 
+/// Tokio's rule on the real clock (registration reads no clock): a deadline
+/// whose tick the driver has processed is ready at its first poll; one that
+/// passed since is filed, and the driver's next turn fires it.
+#[test]
+fn passed_deadline_fires_at_the_next_driver_turn() {
+    let (mut driver, rt) = stack(false, false);
+    let (count, waker) = counter();
+    let start = Instant::now();
+    let first = Timer::new(&rt);
+    assert!(first
+        .poll(start + Duration::from_millis(3), &waker)
+        .is_pending());
+    while count.0.load(Ordering::SeqCst) == 0 {
+        driver.park(&rt);
+    }
+    // The driver processed the ticks up to `start + 3 ms`.
+    let processed = Timer::new(&rt);
+    assert!(processed.poll(start, &waker).is_ready());
+    // Passed, but in a tick the driver has not processed yet.
+    let recent = Timer::new(&rt);
+    let just_now = Instant::now();
+    assert!(recent.poll(just_now, &waker).is_pending());
+    assert!(!recent.entry.is_fired());
+    driver.park_timeout(&rt, Duration::ZERO);
+    assert_eq!(count.0.load(Ordering::SeqCst), 2);
+    assert!(recent.poll(just_now, &waker).is_ready());
+    assert_eq!(next_tick(&rt), None);
+}
+
 #[test]
 fn cancelled_entry_leaves_nothing_behind() {
     let (mut driver, rt) = stack(false, false);

@@ -51,6 +51,14 @@ pub(super) const LEVELS: usize = 6;
 /// One tick is a millisecond.
 pub(super) const NANOS_PER_TICK: u64 = 1_000_000;
 
+/// How much later than the first deadline of a sorted level-0 slot the
+/// driver sleeps, to fire the entries due right after it in the same
+/// wake-up: without it, timers registered 1 us apart would wake the driver
+/// once each (Tokio wakes once per millisecond). 50 us is the kernel's
+/// default timer slack, which `epoll_wait` adds to every timeout anyway.
+/// A driver polled while awake fires what is due without it.
+const COALESCE_NANOS: u64 = 50_000;
+
 /// Ticks covered by the whole wheel (one rotation of the top level); entries
 /// farther away than this share top-level slots with nearer ones.
 const WHEEL_RANGE: u64 = 1 << (SLOT_BITS as usize * LEVELS);
@@ -144,15 +152,16 @@ impl Wheel {
         }
     }
 
-    /// When (ns since the driver started) the wheel next has work: the
-    /// latest deadline in the next level-0 slot (all of that slot is due
-    /// then), or the start of the next slot to cascade, or now if entries
-    /// are pending. `None` if the wheel is empty.
+    /// When (ns since the driver started) the wheel next has work: for the
+    /// next level-0 slot, its first deadline (plus the coalescing window) if
+    /// its entries are in deadline order, else its latest deadline (all of
+    /// the slot is due then); or the start of the next slot to cascade; or
+    /// now if entries are pending. `None` if the wheel is empty.
     pub(super) fn next_wake(&self) -> Option<u64> {
         if !self.pending.is_empty() {
             return Some(self.elapsed.saturating_mul(NANOS_PER_TICK));
         }
-        self.next_slot().map(|e| self.wake_of(&e))
+        self.next_slot().map(|e| self.wake_of(&e, COALESCE_NANOS))
     }
 
     /// The tick at which the wheel next has work (tests check the wheel's
@@ -165,15 +174,24 @@ impl Wheel {
         self.next_slot().map(|e| e.deadline)
     }
 
-    /// When `expiration` can be processed: a level-0 slot (one tick) once its
-    /// latest deadline passed, any other slot at its start.
-    fn wake_of(&self, expiration: &Expiration) -> u64 {
+    /// When `expiration` can be processed: a sorted level-0 slot (one tick)
+    /// once its first deadline passed (or up to `coalesce` ns later, to
+    /// take the entries due right after it along), another level-0 slot once
+    /// its latest deadline passed, any other slot at its start.
+    fn wake_of(&self, expiration: &Expiration, coalesce: u64) -> u64 {
         let start = expiration.deadline.saturating_mul(NANOS_PER_TICK);
-        if expiration.level == 0 {
-            self.levels[0].latest(expiration.slot).min(start)
-        } else {
-            start
+        if expiration.level != 0 {
+            return start;
         }
+        let level = &self.levels[0];
+        let due = match level.front(expiration.slot) {
+            // SAFETY: linked into this wheel, whose lock the caller holds.
+            Some(front) if level.is_sorted(expiration.slot) => unsafe {
+                with_node(front, |n| n.nanos).saturating_add(coalesce)
+            },
+            _ => level.latest(expiration.slot),
+        };
+        due.min(level.latest(expiration.slot)).min(start)
     }
 
     /// The earliest slot to process; of equal starts, the higher level.
@@ -212,8 +230,10 @@ impl Wheel {
             }
             match self.next_slot() {
                 Some(expiration) if expiration.deadline <= now_tick => self.cascade(expiration),
-                Some(expiration) if expiration.level == 0 && self.wake_of(&expiration) <= now => {
-                    self.fire_slot_early(expiration)
+                Some(expiration)
+                    if expiration.level == 0 && self.wake_of(&expiration, 0) <= now =>
+                {
+                    self.fire_slot_early(expiration, now)
                 }
                 _ => {
                     self.elapsed = self.elapsed.max(now_tick);
@@ -223,10 +243,27 @@ impl Wheel {
         }
     }
 
-    /// Moves a level-0 slot whose every deadline has passed to `pending`
-    /// before its tick is over.
-    fn fire_slot_early(&mut self, expiration: Expiration) {
-        let mut entries = self.levels[0].take_slot(expiration.slot);
+    /// Before its tick is over, moves to `pending` the entries of a level-0
+    /// slot whose deadlines passed by `now`: of a sorted slot, the front ones
+    /// due by `now`; of another, all of them (its latest deadline passed).
+    fn fire_slot_early(&mut self, expiration: Expiration, now: u64) {
+        let level = &mut self.levels[0];
+        if level.is_sorted(expiration.slot) {
+            while let Some(front) = level.front(expiration.slot) {
+                // SAFETY: linked into this wheel (module invariant).
+                if unsafe { with_node(front, |n| n.nanos) } > now {
+                    break;
+                }
+                // SAFETY: as above.
+                let entry = unsafe { level.pop_front(expiration.slot) };
+                if let Some(entry) = entry {
+                    // SAFETY: as above; the entry is now in no list.
+                    unsafe { self.pending.push_back(entry, Location::Pending) };
+                }
+            }
+            return;
+        }
+        let mut entries = level.take_slot(expiration.slot);
         // SAFETY: the entries were linked into this wheel (module invariant).
         while let Some(entry) = unsafe { entries.pop_front() } {
             // SAFETY: as above; the entry is now in no list.
@@ -455,7 +492,7 @@ mod tests {
     }
 
     #[test]
-    fn level_0_slot_fires_once_its_latest_deadline_passed() {
+    fn sorted_level_0_slot_fires_each_entry_at_its_deadline() {
         let mut wheel = Wheel::new();
         let (a, b, c) = (entry(), entry(), entry());
         // Tick 5 holds deadlines in (4 ms, 5 ms].
@@ -464,9 +501,14 @@ mod tests {
             wheel.insert(ptr(&a), 4_200_000).unwrap();
             wheel.insert(ptr(&b), 4_700_000).unwrap();
         }
+        // The driver sleeps until the first deadline plus the coalescing
+        // window, but fires each entry as soon as it is due.
+        assert_eq!(wheel.next_wake(), Some(4_200_000 + COALESCE_NANOS));
+        assert_eq!(wheel.poll(4_199_999), None);
+        assert_eq!(wheel.poll(4_200_000), Some(ptr(&a)));
+        assert_eq!(wheel.poll(4_200_000), None);
         assert_eq!(wheel.next_wake(), Some(4_700_000));
         assert_eq!(wheel.poll(4_699_999), None);
-        assert_eq!(wheel.poll(4_700_000), Some(ptr(&a)));
         assert_eq!(wheel.poll(4_700_000), Some(ptr(&b)));
         assert_eq!(wheel.poll(4_700_000), None);
         // The tick is not over: a timer later in it is filed, not fired.
@@ -478,18 +520,52 @@ mod tests {
     }
 
     #[test]
+    fn unsorted_level_0_slot_fires_once_its_latest_deadline_passed() {
+        let mut wheel = Wheel::new();
+        let (a, b) = (entry(), entry());
+        // SAFETY: as in `insert`.
+        unsafe {
+            wheel.insert(ptr(&b), 4_700_000).unwrap();
+            wheel.insert(ptr(&a), 4_200_000).unwrap();
+        }
+        // Never before a deadline, never past the tick: all at the latest,
+        // in the order they were filed.
+        assert_eq!(wheel.next_wake(), Some(4_700_000));
+        assert_eq!(wheel.poll(4_699_999), None);
+        assert_eq!(wheel.poll(4_700_000), Some(ptr(&b)));
+        assert_eq!(wheel.poll(4_700_000), Some(ptr(&a)));
+        assert_eq!(wheel.poll(4_700_000), None);
+    }
+
+    #[test]
     fn cancelling_the_latest_entry_still_fires_within_the_tick() {
         let mut wheel = Wheel::new();
         let (a, b) = (entry(), entry());
         // SAFETY: as in `insert`.
         unsafe {
-            wheel.insert(ptr(&a), 2_100_000).unwrap();
             wheel.insert(ptr(&b), 2_900_000).unwrap();
+            wheel.insert(ptr(&a), 2_100_000).unwrap();
             wheel.remove(ptr(&b));
         }
-        // Conservative: the slot still waits for 2.9 ms, never past tick 3.
+        // Conservative: the unsorted slot still waits for 2.9 ms, never
+        // past tick 3.
         assert_eq!(wheel.next_wake(), Some(2_900_000));
         assert_eq!(wheel.poll(2_900_000), Some(ptr(&a)));
+    }
+
+    #[test]
+    fn cancelling_the_front_of_a_sorted_slot_moves_the_wake() {
+        let mut wheel = Wheel::new();
+        let (a, b) = (entry(), entry());
+        // SAFETY: as in `insert`.
+        unsafe {
+            wheel.insert(ptr(&a), 2_100_000).unwrap();
+            wheel.insert(ptr(&b), 2_600_000).unwrap();
+            wheel.remove(ptr(&a));
+        }
+        assert_eq!(wheel.next_wake(), Some(2_600_000));
+        assert_eq!(wheel.poll(2_599_999), None);
+        assert_eq!(wheel.poll(2_600_000), Some(ptr(&b)));
     }
 
     mod model {
@@ -524,6 +600,58 @@ mod tests {
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(300))]
+
+            /// Exact (sub-millisecond) deadlines, filed in and out of order
+            /// and at times the wheel has moved on: `poll(now)` never hands
+            /// an entry out before its deadline, and has handed out every
+            /// entry whose tick is over.
+            #[test]
+            fn exact_deadlines_fire_never_early_and_within_their_tick(
+                batches in proptest::collection::vec(
+                    (proptest::collection::vec(0u64..3_000_000, 0..12), 1u64..2_500_000),
+                    1..30,
+                ),
+            ) {
+                let mut wheel = Wheel::new();
+                let mut now = 0u64;
+                let mut entries: Vec<Pin<Box<TimerEntry>>> = Vec::new();
+                // (exact deadline, id) of linked entries.
+                let mut live: Vec<(u64, usize)> = Vec::new();
+                for (delays, step) in batches {
+                    for delay in delays {
+                        let id = entries.len();
+                        entries.push(entry());
+                        let nanos = now + delay;
+                        // SAFETY: boxed entries outlive the wheel's use of them.
+                        if unsafe { wheel.insert(ptr(&entries[id]), nanos) }.is_ok() {
+                            live.push((nanos, id));
+                        } else {
+                            prop_assert!(nanos.div_ceil(NANOS_PER_TICK) <= now / NANOS_PER_TICK);
+                        }
+                    }
+                    if let (Some(wake), Some(min)) = (wheel.next_wake(), live.iter().map(|e| e.0).min()) {
+                        // Never wakes after a tick with a due entry is over.
+                        prop_assert!(wake <= min.div_ceil(NANOS_PER_TICK) * NANOS_PER_TICK);
+                    }
+                    now += step;
+                    while let Some(p) = wheel.poll(now) {
+                        let id = entries.iter().position(|e| ptr(e) == p).unwrap();
+                        let at = live.iter().position(|e| e.1 == id).unwrap();
+                        let (nanos, _) = live.remove(at);
+                        prop_assert!(nanos <= now, "fired early: {} > {}", nanos, now);
+                    }
+                    for &(nanos, _) in &live {
+                        prop_assert!(
+                            nanos.div_ceil(NANOS_PER_TICK) > now / NANOS_PER_TICK,
+                            "not fired after its tick: {} at {}", nanos, now
+                        );
+                    }
+                }
+                for (_, id) in live {
+                    // SAFETY: still in the wheel.
+                    unsafe { wheel.remove(ptr(&entries[id])) };
+                }
+            }
 
             /// Random insert / cancel / advance against a sorted list: the
             /// same entries fire, in (tick, insertion) order, and the next
