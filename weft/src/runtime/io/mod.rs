@@ -16,12 +16,16 @@
 //!   clearing readiness on `WouldBlock`, budget, errors after shutdown.
 //! - `poll_evented`: a mio source plus its registration, with the read and
 //!   write loops the socket types share.
+//! - `recv_hint`: TCP reads that report whether they emptied the receive
+//!   queue (`TCP_INQ`), so an exact read clears readiness without `EAGAIN`.
 //! - `pipe`: the two ends of a registered pipe, shared by
 //!   `net::unix::pipe` and the `process` stdio handles.
 
 mod driver;
 mod pipe;
 mod poll_evented;
+#[cfg(feature = "net")]
+mod recv_hint;
 mod registration;
 mod registration_set;
 mod scheduled_io;

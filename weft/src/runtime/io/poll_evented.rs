@@ -2,12 +2,16 @@
 //! write loops every socket type shares.
 
 use crate::io::{Interest, ReadBuf};
+#[cfg(feature = "net")]
+use crate::runtime::io::recv_hint::RecvHint;
 use crate::runtime::io::{Direction, Registration};
 use mio::event::Source;
 use std::fmt;
 use std::io::{self, Write};
 use std::mem::MaybeUninit;
 use std::ops::Deref;
+#[cfg(feature = "net")]
+use std::os::unix::io::AsRawFd;
 use std::task::{ready, Context, Poll};
 
 /// A mio source plus its registration. Dropping it deregisters the source
@@ -16,6 +20,9 @@ pub(crate) struct PollEvented<E: Source> {
     /// `None` only after `into_inner`.
     io: Option<E>,
     registration: Registration,
+    /// Whether stream reads learn if they emptied the receive queue.
+    #[cfg(feature = "net")]
+    recv_hint: RecvHint,
 }
 
 impl<E: Source> PollEvented<E> {
@@ -31,6 +38,8 @@ impl<E: Source> PollEvented<E> {
         Ok(PollEvented {
             io: Some(io),
             registration,
+            #[cfg(feature = "net")]
+            recv_hint: RecvHint::new(),
         })
     }
 
@@ -75,6 +84,50 @@ impl<E: Source> PollEvented<E> {
                         self.registration.clear_readiness(event);
                     }
                     return Poll::Ready(Ok(value));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.registration.clear_readiness(event);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// Reads a byte stream (TCP) into the unfilled part of `buf` when
+    /// readable. Readiness is cleared when the read proves the receive queue
+    /// empty: a short read, or a full one after which the kernel reports no
+    /// byte left (`recv_hint`); the next read then waits for an event instead
+    /// of failing with `EAGAIN` first.
+    #[cfg(feature = "net")]
+    pub(crate) fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>>
+    where
+        E: AsRawFd,
+    {
+        let fd = self.io_ref().as_raw_fd();
+        loop {
+            let event = ready!(self.registration.poll_ready(cx, Direction::Read))?;
+            // SAFETY: `recv` only stores initialised bytes into the slice and
+            // never de-initialises any.
+            let unfilled = unsafe { buf.unfilled_mut() };
+            let len = unfilled.len();
+            match self.recv_hint.recv(fd, unfilled) {
+                Ok((n, left)) => {
+                    // SAFETY: `recv` initialised the first `n` bytes.
+                    unsafe { buf.assume_init(n) };
+                    buf.advance(n);
+                    if n > 0 {
+                        if n < len || left == Some(0) {
+                            self.registration.clear_readiness(event);
+                        } else if left.is_none() {
+                            self.recv_hint.want_queue_state(fd);
+                        }
+                    }
+                    return Poll::Ready(Ok(()));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.registration.clear_readiness(event);
