@@ -64,7 +64,7 @@ impl Registration {
     /// Removes `source` from the OS selector; no event for it is delivered
     /// after this returns.
     pub(crate) fn deregister(&self, source: &mut impl mio::event::Source) -> io::Result<()> {
-        self.handle.deregister_source(source)
+        self.handle.deregister_source(&self.shared, source)
     }
 
     /// See `ScheduledIo::assume_ready`.
