@@ -92,6 +92,7 @@ impl Registration {
     }
 
     /// Waits (poll style) for readiness in `direction`, taking one budget unit.
+    #[inline]
     pub(crate) fn poll_ready(
         &self,
         cx: &mut Context<'_>,

@@ -293,7 +293,11 @@ mod loom_tests {
             freed += set.lock().take_pending(&num_pending).len();
             assert_eq!(freed, 1, "freed exactly once");
             assert_eq!(set.lock().len(), 1, "only the new registration is live");
-            assert_eq!(new.slot(), 0, "the slot is reused at once, the memory is not");
+            assert_eq!(
+                new.slot(),
+                0,
+                "the slot is reused at once, the memory is not"
+            );
         });
     }
 }

@@ -211,6 +211,7 @@ impl ScheduledIo {
     }
 
     /// The readiness relevant to `interest` right now, with its tick.
+    #[inline]
     pub(crate) fn ready_event(&self, interest: Interest) -> ReadyEvent {
         let (ready, tick, is_shutdown) = unpack(self.readiness.load(Acquire));
         ReadyEvent {
@@ -222,16 +223,27 @@ impl ScheduledIo {
 
     /// Poll-style readiness for one direction (steps 2 and 4); the waker goes
     /// into the direction's single slot.
+    ///
+    /// The ready case, one load, is inlined into every read and write; the
+    /// waiting case is kept out of line so that it does not make the callers
+    /// save and restore registers they need only when they wait.
+    #[inline]
     pub(crate) fn poll_readiness(
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
     ) -> Poll<ReadyEvent> {
-        let interest = direction.interest();
-        let event = self.ready_event(interest);
+        let event = self.ready_event(direction.interest());
         if !event.ready.is_empty() || event.is_shutdown {
             return Poll::Ready(event);
         }
+        self.register_and_recheck(cx, direction)
+    }
+
+    /// Step 4 of `poll_readiness`: store the waker, then look again.
+    #[inline(never)]
+    fn register_and_recheck(&self, cx: &mut Context<'_>, direction: Direction) -> Poll<ReadyEvent> {
+        let interest = direction.interest();
         let mut waiters = self.waiters.lock();
         let slot = match direction {
             Direction::Read => &mut waiters.reader,
