@@ -10,7 +10,6 @@ use std::fmt;
 use std::io::{self, Write};
 use std::mem::MaybeUninit;
 use std::ops::Deref;
-#[cfg(feature = "net")]
 use std::os::unix::io::AsRawFd;
 use std::task::{ready, Context, Poll};
 
@@ -47,10 +46,16 @@ impl<E: Source> PollEvented<E> {
         &self.registration
     }
 
-    /// Deregisters the source and returns it.
-    pub(crate) fn into_inner(mut self) -> io::Result<E> {
+    /// Deregisters the source and returns it, with the socket options the
+    /// runtime set for itself (`recv_hint`) turned off again.
+    pub(crate) fn into_inner(mut self) -> io::Result<E>
+    where
+        E: AsRawFd,
+    {
         let mut io = self.io.take().expect("PollEvented without a source");
         self.registration.deregister(&mut io)?;
+        #[cfg(feature = "net")]
+        self.recv_hint.restore(io.as_raw_fd());
         Ok(io)
     }
 

@@ -73,8 +73,17 @@ impl RecvHint {
         if self.0.load(Relaxed) != OFF {
             return;
         }
-        let state = if enable_inq(fd) { ON } else { UNSUPPORTED };
+        let state = if set_inq(fd, true) { ON } else { UNSUPPORTED };
         self.0.store(state, Relaxed);
+    }
+
+    /// The socket leaves the runtime (`into_std`): turn the option off again,
+    /// so that its new owner's `recvmsg` calls see no control message they
+    /// did not ask for.
+    pub(crate) fn restore(&self, fd: RawFd) {
+        if self.0.swap(OFF, Relaxed) == ON {
+            set_inq(fd, false);
+        }
     }
 
     #[cfg(all(test, not(loom)))]
@@ -95,8 +104,8 @@ fn plain_recv(fd: RawFd, buf: &mut [MaybeUninit<u8>]) -> io::Result<usize> {
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn enable_inq(fd: RawFd) -> bool {
-    let on: libc::c_int = 1;
+fn set_inq(fd: RawFd, enable: bool) -> bool {
+    let on = libc::c_int::from(enable);
     // SAFETY: the option value points at a live `c_int` of the given size.
     let rc = unsafe {
         libc::setsockopt(
@@ -111,7 +120,7 @@ fn enable_inq(fd: RawFd) -> bool {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn enable_inq(_fd: RawFd) -> bool {
+fn set_inq(_fd: RawFd, _enable: bool) -> bool {
     false
 }
 
@@ -188,6 +197,14 @@ mod tests {
         assert_eq!(recv_exact(&hint, fd, 2), (2, Some(0)), "drained");
         a.write_all(&[2; 3]).unwrap();
         assert_eq!(recv_exact(&hint, fd, 3), (3, Some(0)));
+        // Handed back to std: the option is off again.
+        hint.restore(fd);
+        assert!(!hint.is_on());
+        a.write_all(&[3; 2]).unwrap();
+        assert_eq!(
+            recv_with_inq(fd, &mut [MaybeUninit::uninit(); 2]).unwrap(),
+            (2, None)
+        );
     }
 
     #[test]
