@@ -210,3 +210,99 @@ impl<E: Source + fmt::Debug> fmt::Debug for PollEvented<E> {
         f.debug_struct("PollEvented").field("io", &self.io).finish()
     }
 }
+
+#[cfg(all(test, not(loom), feature = "net", feature = "io-util"))]
+mod tests {
+    use crate::io::{AsyncReadExt, AsyncWriteExt};
+    use crate::net::{TcpListener, TcpStream};
+    use std::future::poll_fn;
+    use std::task::Poll;
+
+    fn rt() -> crate::runtime::Runtime {
+        crate::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap()
+    }
+
+    async fn pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        (client, server)
+    }
+
+    /// Exact reads keep readiness while bytes are left (no event will come
+    /// for them) and drop it once the queue is empty.
+    #[test]
+    fn exact_reads_clear_readiness_only_when_drained() {
+        rt().block_on(async {
+            let (mut client, mut server) = pair().await;
+            // The first exact read turns the queue report on.
+            client.write_all(&[1; 4]).await.unwrap();
+            let mut four = [0; 4];
+            server.read_exact(&mut four).await.unwrap();
+            // Two messages in one segment: the first exact read leaves four
+            // bytes, and the second must find them without a new event.
+            client.write_all(&[2; 8]).await.unwrap();
+            server.read_exact(&mut four).await.unwrap();
+            assert_eq!(four, [2; 4]);
+            let ready = poll_fn(|cx| Poll::Ready(server.poll_read_ready(cx))).await;
+            assert!(ready.is_ready(), "bytes are left: still readable");
+            server.read_exact(&mut four).await.unwrap();
+            assert_eq!(four, [2; 4]);
+            // Drained by an exact read: readiness is gone without a failed read.
+            let ready = poll_fn(|cx| Poll::Ready(server.poll_read_ready(cx))).await;
+            assert!(ready.is_pending(), "queue empty: not readable");
+            // More bytes raise a new edge.
+            client.write_all(&[3; 4]).await.unwrap();
+            server.read_exact(&mut four).await.unwrap();
+            assert_eq!(four, [3; 4]);
+        });
+    }
+
+    /// A FIN behind data that an exact read drained is still seen.
+    #[test]
+    fn end_of_stream_after_an_exact_read() {
+        rt().block_on(async {
+            let (mut client, mut server) = pair().await;
+            let mut four = [0; 4];
+            client.write_all(&[1; 4]).await.unwrap();
+            server.read_exact(&mut four).await.unwrap();
+            client.write_all(&[2; 4]).await.unwrap();
+            drop(client);
+            server.read_exact(&mut four).await.unwrap();
+            assert_eq!(four, [2; 4]);
+            assert_eq!(server.read(&mut four).await.unwrap(), 0);
+        });
+    }
+
+    /// Handing the stream back to std leaves no runtime option on it.
+    #[test]
+    fn into_std_turns_the_queue_report_off() {
+        use std::os::unix::io::AsRawFd;
+        rt().block_on(async {
+            let (mut client, mut server) = pair().await;
+            let mut four = [0; 4];
+            client.write_all(&[1; 4]).await.unwrap();
+            server.read_exact(&mut four).await.unwrap();
+            let std = server.into_std().unwrap();
+            let mut on: libc::c_int = -1;
+            let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            // SAFETY: `on` and `len` are live and sized as the call expects.
+            let rc = unsafe {
+                libc::getsockopt(
+                    std.as_raw_fd(),
+                    libc::SOL_TCP,
+                    libc::TCP_INQ,
+                    (&mut on as *mut libc::c_int).cast(),
+                    &mut len,
+                )
+            };
+            assert_eq!(rc, 0);
+            assert_eq!(on, 0);
+        });
+    }
+}
