@@ -173,8 +173,23 @@ impl ScheduledIo {
 
     /// Wakes the waiters that `ready` satisfies (step 1, second half).
     pub(crate) fn wake(&self, ready: Ready) {
-        let mut wakers = WakeList::new();
         let mut waiters = self.waiters.lock();
+        // A resource only ever read and written through `AsyncRead` and
+        // `AsyncWrite` (most sockets) never had a `readiness()` waiter: wake
+        // its two poll wakers directly, without a wake list.
+        if waiters.slots.is_empty() {
+            let reader = ready.is_readable().then(|| waiters.reader.take());
+            let writer = ready.is_writable().then(|| waiters.writer.take());
+            drop(waiters);
+            if let Some(waker) = reader.flatten() {
+                waker.wake();
+            }
+            if let Some(waker) = writer.flatten() {
+                waker.wake();
+            }
+            return;
+        }
+        let mut wakers = WakeList::new();
         if ready.is_readable() {
             if let Some(waker) = waiters.reader.take() {
                 wakers.push(waker);
