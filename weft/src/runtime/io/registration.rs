@@ -16,8 +16,10 @@ use std::io;
 use std::task::{ready, Context, Poll};
 
 /// One registered resource: its readiness word and the driver it is
-/// registered with. Dropping it frees the driver slot; the owner deregisters
-/// the source itself first (`PollEvented`, `AsyncFd`).
+/// registered with. Dropping it releases the driver slot (the memory goes
+/// with the driver's next turn); the owner deregisters the source itself
+/// first (`PollEvented`, `AsyncFd`), or the slot is kept until the driver
+/// shuts down (`registration_set`, rule 4).
 ///
 /// At most one task should use each poll direction at a time (only the last
 /// poller of a direction is woken); `readiness`/`async_io` have no such limit.
