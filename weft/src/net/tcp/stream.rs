@@ -708,9 +708,7 @@ impl TcpStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
+        self.io.poll_read_stream(cx, buf)
     }
 
     pub(crate) fn poll_write_priv(

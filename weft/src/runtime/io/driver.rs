@@ -17,14 +17,15 @@
 //! 3. After polling, the parker swaps the word back to `EMPTY` (a notification
 //!    that arrived meanwhile is consumed: the caller looks for work next).
 
-use crate::io::Ready;
 use crate::loom::sync::atomic::{
     AtomicUsize,
     Ordering::{Relaxed, SeqCst},
 };
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::io::precise_wake::PreciseWake;
-use crate::runtime::io::registration_set::{RegistrationSet, PRECISE_WAKE_TOKEN, WAKE_TOKEN};
+use crate::runtime::io::registration_set::{
+    RegistrationSet, PRECISE_WAKE_TOKEN, RELEASE_BATCH, WAKE_TOKEN,
+};
 use crate::runtime::io::scheduled_io::{ScheduledIo, Tick};
 use std::fmt;
 use std::io;
@@ -71,8 +72,6 @@ pub(crate) struct Driver {
     /// (`Builder::max_io_events_per_busy_tick`).
     busy_events: Option<mio::Events>,
     handle: Arc<Handle>,
-    /// Resources with an event in the current batch, woken outside the lock.
-    dispatch: Vec<(Arc<ScheduledIo>, Ready)>,
     is_shutdown: bool,
     /// Ends a sleep with a sub-millisecond remainder on time.
     precise_wake: PreciseWake,
@@ -89,6 +88,9 @@ pub(crate) struct Handle {
     /// The number of registrations, readable without the lock: a poll that
     /// may not sleep skips `epoll_wait` when nothing is registered.
     num_sources: AtomicUsize,
+    /// Released registrations waiting to be freed by the next turn
+    /// (`registration_set`, rule 3), readable without the lock.
+    num_pending: AtomicUsize,
     park_state: ParkState,
 }
 
@@ -107,6 +109,7 @@ impl Driver {
             waker,
             registrations: Mutex::new(RegistrationSet::default()),
             num_sources: AtomicUsize::new(0),
+            num_pending: AtomicUsize::new(0),
             park_state: ParkState::new(),
         });
         let driver = Driver {
@@ -114,7 +117,6 @@ impl Driver {
             events: mio::Events::with_capacity(nevents),
             busy_events: (nevents_busy < nevents).then(|| mio::Events::with_capacity(nevents_busy)),
             handle: handle.clone(),
-            dispatch: Vec::new(),
             is_shutdown: false,
             precise_wake: PreciseWake::new(),
             #[cfg(feature = "signal")]
@@ -139,7 +141,10 @@ impl Driver {
             return;
         }
         self.is_shutdown = true;
-        let live = self.handle.registrations.lock().shutdown();
+        let (live, released) = self.handle.registrations.lock().shutdown();
+        // Outside the lock: waking (or dropping) a waiter may drop a task
+        // that owns a registration, whose release takes the lock.
+        drop(released);
         for io in live {
             io.shutdown();
         }
@@ -148,6 +153,18 @@ impl Driver {
     fn turn(&mut self, timeout: Option<Duration>) {
         if self.is_shutdown {
             return;
+        }
+        // `registration_set` rule 3: every batch that could still name a
+        // released registration was dispatched by an earlier turn, so its
+        // memory can go now, before this turn polls. (The guard is dropped
+        // at the end of the statement; the `ScheduledIo`s after it.)
+        if self.handle.num_pending.load(Relaxed) != 0 {
+            let freed = self
+                .handle
+                .registrations
+                .lock()
+                .take_pending(&self.handle.num_pending);
+            drop(freed);
         }
         let sleeps = timeout != Some(Duration::ZERO);
         // A poll that may not sleep (a yield round, the event interval) can
@@ -190,27 +207,22 @@ impl Driver {
         }
         #[cfg(feature = "signal")]
         let mut signal_ready = false;
-        {
-            let registrations = self.handle.registrations.lock();
-            for event in events.iter() {
-                let token = event.token();
-                if token == WAKE_TOKEN || token == PRECISE_WAKE_TOKEN {
-                    continue;
-                }
-                #[cfg(feature = "signal")]
-                if token == super::registration_set::SIGNAL_TOKEN {
-                    signal_ready = true;
-                    continue;
-                }
-                // A stale token (slot reused since the event was queued)
-                // finds no owner and is dropped.
-                if let Some(io) = registrations.lookup(token) {
-                    self.dispatch
-                        .push((io.clone(), super::ready_from_mio(event)));
-                }
+        for event in events.iter() {
+            let token = event.token();
+            if token == WAKE_TOKEN || token == PRECISE_WAKE_TOKEN {
+                continue;
             }
-        }
-        for (io, ready) in self.dispatch.drain(..) {
+            #[cfg(feature = "signal")]
+            if token == super::registration_set::SIGNAL_TOKEN {
+                signal_ready = true;
+                continue;
+            }
+            let ready = super::ready_from_mio(event);
+            // SAFETY: every other token is the address of a `ScheduledIo`
+            // (`ScheduledIo::token`), and `registration_set` rules 1 to 4
+            // keep that allocation alive, owned by the same resource, until
+            // a turn after this one begins: it is live while we dispatch.
+            let io = unsafe { &*std::ptr::with_exposed_provenance::<ScheduledIo>(token.0) };
             io.set_readiness(Tick::Set, |curr| curr | ready);
             io.wake(ready);
         }
@@ -247,22 +259,41 @@ impl Handle {
             io
         };
         if let Err(e) = self.registry.register(source, io.token(), interest) {
+            // Never registered: nothing to remove from the selector.
+            io.mark_deregistered();
             self.release(&io);
             return Err(e);
         }
         Ok(io)
     }
 
-    /// Removes `source` from the OS selector. The slot itself is released by
+    /// Removes `source`, registered as `io`, from the OS selector; no event
+    /// for it is read after this returns. The slot itself is released by
     /// `release` when the registration is dropped.
-    pub(crate) fn deregister_source(&self, source: &mut impl mio::event::Source) -> io::Result<()> {
-        self.registry.deregister(source)
+    pub(crate) fn deregister_source(
+        &self,
+        io: &ScheduledIo,
+        source: &mut impl mio::event::Source,
+    ) -> io::Result<()> {
+        self.registry.deregister(source)?;
+        io.mark_deregistered();
+        Ok(())
     }
 
+    /// Takes `io` out of the set; its memory is freed by a later driver turn
+    /// (`registration_set`, rule 3).
     pub(crate) fn release(&self, io: &ScheduledIo) {
-        let mut set = self.registrations.lock();
-        set.release(io);
-        self.num_sources.store(set.len(), Relaxed);
+        let pending = {
+            let mut set = self.registrations.lock();
+            let pending = set.release(io, &self.num_pending);
+            self.num_sources.store(set.len(), Relaxed);
+            pending
+        };
+        // A driver asleep with no I/O to wake it would hold the memory of
+        // every released registration: wake it now and then to free them.
+        if pending == RELEASE_BATCH {
+            self.unpark();
+        }
     }
 
     /// Whether the driver has shut down (no registration is accepted).
@@ -337,6 +368,30 @@ mod tests {
     }
 
     #[test]
+    fn released_registrations_are_freed_by_the_next_turn() {
+        let (mut driver, handle) = Driver::new(1024, 1024).unwrap();
+        let mut sockets = Vec::new();
+        let mut ios = Vec::new();
+        for _ in 0..RELEASE_BATCH {
+            let (mut a, b) = mio::net::UnixStream::pair().unwrap();
+            ios.push(handle.add_source(&mut a, mio::Interest::READABLE).unwrap());
+            sockets.push((a, b));
+        }
+        for (io, (a, _)) in ios.iter().zip(&mut sockets) {
+            handle.deregister_source(io, a).unwrap();
+            handle.release(io);
+        }
+        // The set keeps each one alive (pending) besides our handle on it.
+        assert!(ios.iter().all(|io| Arc::strong_count(io) == 2));
+        // The batch is full: the releaser woke the driver, so this turn
+        // returns at once, and frees them before polling.
+        let start = Instant::now();
+        driver.park_timeout(Duration::from_secs(10));
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert!(ios.iter().all(|io| Arc::strong_count(io) == 1));
+    }
+
+    #[test]
     fn readiness_event_reaches_scheduled_io() {
         let (mut driver, handle) = Driver::new(1024, 1024).unwrap();
         let (mut a, mut b) = mio::net::UnixStream::pair().unwrap();
@@ -353,7 +408,7 @@ mod tests {
             assert!(Instant::now() < deadline, "no readable event");
             driver.park_timeout(Duration::from_millis(100));
         }
-        handle.deregister_source(&mut a).unwrap();
+        handle.deregister_source(&io, &mut a).unwrap();
         handle.release(&io);
         driver.shutdown();
         assert!(handle.is_shutdown());

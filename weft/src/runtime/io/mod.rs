@@ -3,13 +3,14 @@
 //! ```text
 //! net::TcpStream ── PollEvented ── Registration ── Arc<ScheduledIo> (readiness word, waiters)
 //!                                       │                   ▲
-//!                                       ▼                   │ events (token = slot + generation)
+//!                                       ▼                   │ events (token = its address)
 //!                                  io::Handle ── registry ─ io::Driver (mio::Poll, in the driver stack)
 //! ```
 //!
 //! - `driver`: the poll loop, the wake-up of a thread asleep in it, dispatch.
-//! - `registration_set`: the slab of live registrations; tokens carry a
-//!   generation so that a stale event never reaches a reused slot.
+//! - `registration_set`: who owns each `ScheduledIo` and when its memory may
+//!   be freed: a token is the `ScheduledIo`'s address, kept valid until no
+//!   event can name it, so dispatch needs no lookup and no lock.
 //! - `scheduled_io`: one resource's readiness word (readiness, tick, shutdown)
 //!   and its read/write waiters; the edge-triggered clear protocol.
 //! - `registration`: what resources use: poll/async readiness, `try_io`,
@@ -18,6 +19,8 @@
 //!   write loops the socket types share.
 //! - `precise_wake`: a timerfd that ends a wait on time where epoll's
 //!   millisecond timeout would be late.
+//! - `recv_hint`: TCP reads that report whether they emptied the receive
+//!   queue (`TCP_INQ`), so an exact read clears readiness without `EAGAIN`.
 //! - `pipe`: the two ends of a registered pipe, shared by
 //!   `net::unix::pipe` and the `process` stdio handles.
 
@@ -25,6 +28,8 @@ mod driver;
 mod pipe;
 mod poll_evented;
 mod precise_wake;
+#[cfg(feature = "net")]
+mod recv_hint;
 mod registration;
 mod registration_set;
 mod scheduled_io;

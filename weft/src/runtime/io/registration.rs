@@ -16,8 +16,10 @@ use std::io;
 use std::task::{ready, Context, Poll};
 
 /// One registered resource: its readiness word and the driver it is
-/// registered with. Dropping it frees the driver slot; the owner deregisters
-/// the source itself first (`PollEvented`, `AsyncFd`).
+/// registered with. Dropping it releases the driver slot (the memory goes
+/// with the driver's next turn); the owner deregisters the source itself
+/// first (`PollEvented`, `AsyncFd`), or the slot is kept until the driver
+/// shuts down (`registration_set`, rule 4).
 ///
 /// At most one task should use each poll direction at a time (only the last
 /// poller of a direction is woken); `readiness`/`async_io` have no such limit.
@@ -64,7 +66,7 @@ impl Registration {
     /// Removes `source` from the OS selector; no event for it is delivered
     /// after this returns.
     pub(crate) fn deregister(&self, source: &mut impl mio::event::Source) -> io::Result<()> {
-        self.handle.deregister_source(source)
+        self.handle.deregister_source(&self.shared, source)
     }
 
     /// See `ScheduledIo::assume_ready`.
@@ -92,6 +94,7 @@ impl Registration {
     }
 
     /// Waits (poll style) for readiness in `direction`, taking one budget unit.
+    #[inline]
     pub(crate) fn poll_ready(
         &self,
         cx: &mut Context<'_>,

@@ -36,8 +36,8 @@
 //! those whose interest is satisfied are woken.
 
 use crate::io::{Interest, Ready};
-use crate::loom::sync::atomic::AtomicUsize;
-use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire};
+use crate::loom::sync::atomic::Ordering::{AcqRel, Acquire, Relaxed};
+use crate::loom::sync::atomic::{AtomicBool, AtomicUsize};
 use crate::loom::sync::Mutex;
 use crate::runtime::io::{Direction, ReadyEvent};
 use crate::util::wake_list::WakeList;
@@ -64,8 +64,11 @@ pub(crate) enum Tick {
 pub(crate) struct ScheduledIo {
     readiness: AtomicUsize,
     waiters: Mutex<Waiters>,
-    /// The mio token this resource is registered under (slot and generation).
-    token: mio::Token,
+    /// Index of the `RegistrationSet` slot that owns this resource.
+    slot: usize,
+    /// Set once the source was removed from the OS selector: from then on no
+    /// new event carries this resource's token (`registration_set`, rule 2).
+    deregistered: AtomicBool,
 }
 
 #[derive(Debug, Default)]
@@ -102,16 +105,37 @@ fn unpack(word: usize) -> (Ready, u16, bool) {
 }
 
 impl ScheduledIo {
-    pub(crate) fn new(token: mio::Token) -> ScheduledIo {
+    pub(crate) fn new(slot: usize) -> ScheduledIo {
         ScheduledIo {
             readiness: AtomicUsize::new(0),
             waiters: Mutex::new(Waiters::default()),
-            token,
+            slot,
+            deregistered: AtomicBool::new(false),
         }
     }
 
+    /// The mio token this resource is registered under: its own address
+    /// (see `registration_set` for why that address stays valid).
     pub(crate) fn token(&self) -> mio::Token {
-        self.token
+        // Tokens 0 to 7 are the driver's own (`registration_set`): no
+        // address of a `ScheduledIo` may be one of them.
+        const _: () = assert!(std::mem::align_of::<ScheduledIo>() >= 8);
+        mio::Token(std::ptr::from_ref(self).expose_provenance())
+    }
+
+    pub(crate) fn slot(&self) -> usize {
+        self.slot
+    }
+
+    /// Records that the source no longer is in the OS selector. Written by
+    /// the owner before it releases the registration, and read under the
+    /// set's lock by that same release: `Relaxed` is enough.
+    pub(crate) fn mark_deregistered(&self) {
+        self.deregistered.store(true, Relaxed);
+    }
+
+    pub(crate) fn is_deregistered(&self) -> bool {
+        self.deregistered.load(Relaxed)
     }
 
     /// Marks the resource ready without an event from the OS, for sockets
@@ -152,8 +176,23 @@ impl ScheduledIo {
 
     /// Wakes the waiters that `ready` satisfies (step 1, second half).
     pub(crate) fn wake(&self, ready: Ready) {
-        let mut wakers = WakeList::new();
         let mut waiters = self.waiters.lock();
+        // A resource only ever read and written through `AsyncRead` and
+        // `AsyncWrite` (most sockets) never had a `readiness()` waiter: wake
+        // its two poll wakers directly, without a wake list.
+        if waiters.slots.is_empty() {
+            let reader = ready.is_readable().then(|| waiters.reader.take());
+            let writer = ready.is_writable().then(|| waiters.writer.take());
+            drop(waiters);
+            if let Some(waker) = reader.flatten() {
+                waker.wake();
+            }
+            if let Some(waker) = writer.flatten() {
+                waker.wake();
+            }
+            return;
+        }
+        let mut wakers = WakeList::new();
         if ready.is_readable() {
             if let Some(waker) = waiters.reader.take() {
                 wakers.push(waker);
@@ -190,6 +229,7 @@ impl ScheduledIo {
     }
 
     /// The readiness relevant to `interest` right now, with its tick.
+    #[inline]
     pub(crate) fn ready_event(&self, interest: Interest) -> ReadyEvent {
         let (ready, tick, is_shutdown) = unpack(self.readiness.load(Acquire));
         ReadyEvent {
@@ -201,16 +241,27 @@ impl ScheduledIo {
 
     /// Poll-style readiness for one direction (steps 2 and 4); the waker goes
     /// into the direction's single slot.
+    ///
+    /// The ready case, one load, is inlined into every read and write; the
+    /// waiting case is kept out of line so that it does not make the callers
+    /// save and restore registers they need only when they wait.
+    #[inline]
     pub(crate) fn poll_readiness(
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
     ) -> Poll<ReadyEvent> {
-        let interest = direction.interest();
-        let event = self.ready_event(interest);
+        let event = self.ready_event(direction.interest());
         if !event.ready.is_empty() || event.is_shutdown {
             return Poll::Ready(event);
         }
+        self.register_and_recheck(cx, direction)
+    }
+
+    /// Step 4 of `poll_readiness`: store the waker, then look again.
+    #[inline(never)]
+    fn register_and_recheck(&self, cx: &mut Context<'_>, direction: Direction) -> Poll<ReadyEvent> {
+        let interest = direction.interest();
         let mut waiters = self.waiters.lock();
         let slot = match direction {
             Direction::Read => &mut waiters.reader,
@@ -389,7 +440,7 @@ mod tests {
 
     #[test]
     fn clear_with_stale_tick_keeps_new_readiness() {
-        let io = ScheduledIo::new(mio::Token(0));
+        let io = ScheduledIo::new(0);
         io.set_readiness(Tick::Set, |r| r | Ready::READABLE);
         let seen = io.ready_event(Interest::READABLE);
         // A new event arrives before the task's WouldBlock is processed.
@@ -403,7 +454,7 @@ mod tests {
 
     #[test]
     fn stale_tick_after_wraparound_is_still_stale() {
-        let io = ScheduledIo::new(mio::Token(0));
+        let io = ScheduledIo::new(0);
         io.set_readiness(Tick::Set, |r| r | Ready::READABLE);
         let seen = io.ready_event(Interest::READABLE);
         for _ in 0..=u8::MAX {
@@ -415,7 +466,7 @@ mod tests {
 
     #[test]
     fn closed_bits_survive_clear() {
-        let io = ScheduledIo::new(mio::Token(0));
+        let io = ScheduledIo::new(0);
         io.set_readiness(Tick::Set, |r| r | Ready::READABLE | Ready::READ_CLOSED);
         io.clear_readiness(io.ready_event(Interest::READABLE));
         let ev = io.ready_event(Interest::READABLE);
@@ -425,7 +476,7 @@ mod tests {
 
     #[test]
     fn poll_readiness_wakes_only_its_direction() {
-        let io = ScheduledIo::new(mio::Token(0));
+        let io = ScheduledIo::new(0);
         let (reads, rw) = counter();
         let (writes, ww) = counter();
         assert!(io
@@ -446,7 +497,7 @@ mod tests {
 
     #[test]
     fn many_readiness_futures_are_all_woken() {
-        let io = ScheduledIo::new(mio::Token(0));
+        let io = ScheduledIo::new(0);
         let (count, waker) = counter();
         let mut cx = Context::from_waker(&waker);
         let mut futs: Vec<_> = (0..40)
@@ -470,7 +521,7 @@ mod tests {
 
     #[test]
     fn shutdown_answers_every_wait() {
-        let io = ScheduledIo::new(mio::Token(0));
+        let io = ScheduledIo::new(0);
         let (count, waker) = counter();
         let mut cx = Context::from_waker(&waker);
         let mut fut = Box::pin(io.readiness(Interest::WRITABLE));
@@ -500,7 +551,7 @@ mod loom_tests {
     #[test]
     fn event_vs_poll_readiness() {
         loom::model(|| {
-            let io = Arc::new(ScheduledIo::new(mio::Token(0)));
+            let io = Arc::new(ScheduledIo::new(0));
             let driver = io.clone();
             let t = loom::thread::spawn(move || {
                 driver.set_readiness(Tick::Set, |r| r | Ready::READABLE);
@@ -518,7 +569,7 @@ mod loom_tests {
     #[test]
     fn shutdown_vs_readiness_future() {
         loom::model(|| {
-            let io = Arc::new(ScheduledIo::new(mio::Token(0)));
+            let io = Arc::new(ScheduledIo::new(0));
             let other = io.clone();
             let t = loom::thread::spawn(move || other.shutdown());
             let ev = loom::future::block_on(io.readiness(Interest::READABLE));
