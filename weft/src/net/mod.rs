@@ -27,6 +27,8 @@
 
 mod addr;
 mod lookup_host;
+pub(crate) mod split_halves;
+mod stream_io;
 pub mod tcp;
 pub(crate) mod udp;
 #[cfg(unix)]

@@ -2,15 +2,14 @@
 
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::addr::{self, ToSocketAddrs};
+use crate::net::stream_io::StreamIo;
 use crate::net::tcp::split::{self, ReadHalf, WriteHalf};
 use crate::net::tcp::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
-use crate::runtime::io::PollEvented;
 #[cfg(feature = "io-util")]
 use bytes::BufMut;
 use std::fmt;
-use std::future::poll_fn;
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr};
+use std::io;
+use std::net::SocketAddr;
 use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -47,7 +46,7 @@ use std::time::Duration;
 /// # }
 /// ```
 pub struct TcpStream {
-    io: PollEvented<mio::net::TcpStream>,
+    pub(super) io: StreamIo<mio::net::TcpStream>,
 }
 
 impl TcpStream {
@@ -93,30 +92,15 @@ impl TcpStream {
     /// Waits for a non-blocking `connect` to finish: the socket turns
     /// writable when it has, and `SO_ERROR` says whether it failed.
     pub(crate) async fn connect_mio(sys: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::new(sys)?;
-        poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
-        if let Some(e) = stream.io.take_error()? {
-            return Err(e);
-        }
-        Ok(stream)
-    }
-
-    #[track_caller]
-    pub(crate) fn new(connected: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let io = PollEvented::new(connected)?;
+        let io = StreamIo::connect(sys).await?;
         Ok(TcpStream { io })
     }
 
-    /// An accepted stream starts out assumed readable and writable: it is
-    /// writable, and usually holds the peer's first bytes already, whose
-    /// event could queue behind every other connection's under load.
+    /// See `StreamIo::new_accepted`.
+    #[track_caller]
     pub(crate) fn new_accepted(connected: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::new(connected)?;
-        stream
-            .io
-            .registration()
-            .assume_ready(Ready::READABLE | Ready::WRITABLE);
-        Ok(stream)
+        let io = StreamIo::new_accepted(connected)?;
+        Ok(TcpStream { io })
     }
 
     /// Wraps a connected `std` stream. The caller is responsible for putting
@@ -139,7 +123,8 @@ impl TcpStream {
     /// ```
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::new(mio::net::TcpStream::from_std(stream))
+        let io = StreamIo::new(mio::net::TcpStream::from_std(stream))?;
+        Ok(TcpStream { io })
     }
 
     /// Turns the stream back into a `std` one, still in non-blocking mode.
@@ -223,8 +208,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
+        self.io.ready(interest).await
     }
 
     /// Waits for the socket to become readable (possibly a false positive).
@@ -243,8 +227,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
+        self.io.readable().await
     }
 
     /// Polls for read readiness. Only the last task to poll is woken.
@@ -263,7 +246,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
+        self.io.poll_read_ready(cx)
     }
 
     /// Tries to read into `buf` without waiting: `WouldBlock` if no data is
@@ -281,9 +264,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read(buf))
+        self.io.try_read(buf)
     }
 
     /// Like [`try_read`](TcpStream::try_read), into several buffers.
@@ -301,9 +282,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
+        self.io.try_read_vectored(bufs)
     }
 
     /// Tries to read into `buf`'s spare capacity without waiting, advancing
@@ -331,12 +310,7 @@ impl TcpStream {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            crate::net::udp::recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
-            .map(|(n, ())| n)
-        })
+        self.io.try_read_buf(buf)
     }
 
     /// Waits for the socket to become writable (possibly a false positive).
@@ -352,8 +326,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
+        self.io.writable().await
     }
 
     /// Polls for write readiness. Only the last task to poll is woken.
@@ -370,7 +343,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
+        self.io.poll_write_ready(cx)
     }
 
     /// Tries to write `buf` without waiting: `WouldBlock` if the send
@@ -387,9 +360,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write(buf))
+        self.io.try_write(buf)
     }
 
     /// Like [`try_write`](TcpStream::try_write), from several buffers.
@@ -408,9 +379,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn try_write_vectored(&self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write_vectored(bufs))
+        self.io.try_write_vectored(bufs)
     }
 
     /// Runs `f` if the socket looks ready for `interest`; if `f` returns
@@ -441,7 +410,7 @@ impl TcpStream {
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
+        self.io.try_io(interest, f)
     }
 
     /// Waits for `interest`, runs `f`, and repeats while `f` returns
@@ -467,7 +436,7 @@ impl TcpStream {
         interest: Interest,
         f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+        self.io.async_io(interest, f).await
     }
 
     /// Polls to receive data without removing it from the queue; returns the
@@ -516,7 +485,6 @@ impl TcpStream {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::READABLE, || self.io.peek(buf))
             .await
     }
@@ -702,33 +670,6 @@ impl TcpStream {
         split_owned::split_owned(self)
     }
 
-    /// Reads into `buf` once readable (shared by `AsyncRead` and the halves).
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
     /// Peeks into `buf` once readable; the data stays queued.
     pub(crate) fn poll_peek_priv(
         &self,
@@ -741,16 +682,6 @@ impl TcpStream {
             socket2::SockRef::from(io).peek(dst).map(|n| (n, ()))
         }))?;
         Poll::Ready(Ok(buf.filled().len() - before))
-    }
-
-    /// Shuts down the write direction (what `AsyncWrite::poll_shutdown` does).
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        match self.io.shutdown(how) {
-            // The peer reset the connection: there is nothing left to shut
-            // down, which is what the caller wanted.
-            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
-            result => result,
-        }
     }
 }
 
@@ -770,7 +701,7 @@ impl AsyncRead for TcpStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
+        self.io.poll_read(cx, buf)
     }
 }
 
@@ -780,7 +711,7 @@ impl AsyncWrite for TcpStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
+        self.io.poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -788,7 +719,7 @@ impl AsyncWrite for TcpStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
+        self.io.poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -801,13 +732,13 @@ impl AsyncWrite for TcpStream {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
+        Poll::Ready(self.io.shutdown_write())
     }
 }
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
+        (**self.io).fmt(f)
     }
 }
 

@@ -1,16 +1,14 @@
 //! `UnixStream`: a connected Unix stream socket.
 
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::net::stream_io::StreamIo;
 use crate::net::unix::split::{self, ReadHalf, WriteHalf};
 use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::net::unix::{ucred, SocketAddr, UCred};
-use crate::runtime::io::PollEvented;
 #[cfg(feature = "io-util")]
 use bytes::BufMut;
 use std::fmt;
-use std::future::poll_fn;
-use std::io::{self, Read, Write};
-use std::net::Shutdown;
+use std::io;
 use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
 use std::os::unix::net;
 use std::path::Path;
@@ -31,25 +29,21 @@ use std::task::{Context, Poll};
 /// # }
 /// ```
 pub struct UnixStream {
-    io: PollEvented<mio::net::UnixStream>,
+    pub(super) io: StreamIo<mio::net::UnixStream>,
 }
 
 impl UnixStream {
     #[track_caller]
     pub(crate) fn new(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
-        let io = PollEvented::new(stream)?;
+        let io = StreamIo::new(stream)?;
         Ok(UnixStream { io })
     }
 
-    /// An accepted stream starts out assumed readable and writable (see
-    /// `TcpStream::new_accepted`).
+    /// See `StreamIo::new_accepted`.
+    #[track_caller]
     pub(crate) fn new_accepted(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
-        let stream = UnixStream::new(stream)?;
-        stream
-            .io
-            .registration()
-            .assume_ready(Ready::READABLE | Ready::WRITABLE);
-        Ok(stream)
+        let io = StreamIo::new_accepted(stream)?;
+        Ok(UnixStream { io })
     }
 
     /// Connects to the socket named by `path`.
@@ -106,12 +100,8 @@ impl UnixStream {
     }
 
     pub(crate) async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
-        let stream = UnixStream::new(stream)?;
-        poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
-        if let Some(e) = stream.io.take_error()? {
-            return Err(e);
-        }
-        Ok(stream)
+        let io = StreamIo::connect(stream).await?;
+        Ok(UnixStream { io })
     }
 
     /// Waits for any of the requested ready states (possibly a false positive).
@@ -128,8 +118,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
+        self.io.ready(interest).await
     }
 
     /// Waits for the socket to become readable. Cancel safe.
@@ -145,8 +134,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
+        self.io.readable().await
     }
 
     /// Polls for read readiness. Only the last task to poll is woken.
@@ -162,7 +150,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
+        self.io.poll_read_ready(cx)
     }
 
     /// Tries to read without waiting: `WouldBlock` if no data is available,
@@ -181,9 +169,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read(buf))
+        self.io.try_read(buf)
     }
 
     /// Like [`try_read`](UnixStream::try_read), into several buffers.
@@ -201,9 +187,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
+        self.io.try_read_vectored(bufs)
     }
 
     /// Tries to read into `buf`'s spare capacity without waiting, advancing
@@ -223,12 +207,7 @@ impl UnixStream {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            crate::net::udp::recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
-            .map(|(n, ())| n)
-        })
+        self.io.try_read_buf(buf)
     }
 
     /// Waits for the socket to become writable. Cancel safe.
@@ -243,8 +222,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
+        self.io.writable().await
     }
 
     /// Polls for write readiness. Only the last task to poll is woken.
@@ -259,7 +237,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
+        self.io.poll_write_ready(cx)
     }
 
     /// Tries to write without waiting: `WouldBlock` if the send buffer is full.
@@ -274,9 +252,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write(buf))
+        self.io.try_write(buf)
     }
 
     /// Like [`try_write`](UnixStream::try_write), from several buffers.
@@ -291,9 +267,7 @@ impl UnixStream {
     /// # }
     /// ```
     pub fn try_write_vectored(&self, buf: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write_vectored(buf))
+        self.io.try_write_vectored(buf)
     }
 
     /// Runs `f` if the socket looks ready for `interest`, clearing readiness if
@@ -314,7 +288,7 @@ impl UnixStream {
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
+        self.io.try_io(interest, f)
     }
 
     /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
@@ -334,7 +308,7 @@ impl UnixStream {
         interest: Interest,
         f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+        self.io.async_io(interest, f).await
     }
 
     /// Wraps a connected `std` stream. The caller is responsible for putting it
@@ -404,8 +378,8 @@ impl UnixStream {
         let b = UnixStream::new(b)?;
         // Both ends of a fresh pair are writable; no need to wait for the
         // driver's first event to find out.
-        a.io.registration().assume_ready(Ready::WRITABLE);
-        b.io.registration().assume_ready(Ready::WRITABLE);
+        a.io.assume_ready(Ready::WRITABLE);
+        b.io.assume_ready(Ready::WRITABLE);
         Ok((a, b))
     }
 
@@ -503,41 +477,6 @@ impl UnixStream {
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         split_owned::split_owned(self)
     }
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        match self.io.shutdown(how) {
-            // The peer reset the connection: there is nothing left to shut
-            // down, which is what the caller wanted.
-            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
-            result => result,
-        }
-    }
 }
 
 impl TryFrom<net::UnixStream> for UnixStream {
@@ -556,7 +495,7 @@ impl AsyncRead for UnixStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
+        self.io.poll_read(cx, buf)
     }
 }
 
@@ -566,7 +505,7 @@ impl AsyncWrite for UnixStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
+        self.io.poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -574,7 +513,7 @@ impl AsyncWrite for UnixStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
+        self.io.poll_write_vectored(cx, bufs)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -586,13 +525,13 @@ impl AsyncWrite for UnixStream {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
+        Poll::Ready(self.io.shutdown_write())
     }
 }
 
 impl fmt::Debug for UnixStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
+        (**self.io).fmt(f)
     }
 }
 
