@@ -27,8 +27,8 @@
 
 mod addr;
 mod lookup_host;
-pub(crate) mod split_halves;
-mod stream_io;
+mod socket_io;
+pub(crate) mod stream_api;
 pub mod tcp;
 pub(crate) mod udp;
 #[cfg(unix)]

@@ -16,21 +16,6 @@ fn ip_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not an IP address"))
 }
 
-/// Runs `recv` on `buf`'s spare capacity and advances `buf` by what it read.
-#[cfg(feature = "io-util")]
-pub(crate) fn recv_into<B: BufMut, T>(
-    buf: &mut B,
-    recv: impl FnOnce(&mut [std::mem::MaybeUninit<u8>]) -> io::Result<(usize, T)>,
-) -> io::Result<(usize, T)> {
-    // SAFETY: `recv` is a `recv(2)` wrapper: it never reads the slice and
-    // only stores initialised bytes into it.
-    let dst = unsafe { buf.chunk_mut().as_uninit_slice_mut() };
-    let (n, value) = recv(dst)?;
-    // SAFETY: `recv` initialised the first `n` bytes of the chunk.
-    unsafe { buf.advance_mut(n) };
-    Ok((n, value))
-}
-
 impl UdpSocket {
     /// Polls to receive one datagram from the connected peer into `buf`.
     ///
@@ -49,9 +34,8 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
+        self.io
+            .poll_recv_datagram(cx, buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
     }
 
     /// Polls to receive one datagram and its sender into `buf`.
@@ -74,8 +58,8 @@ impl UdpSocket {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            let (n, addr) = socket2::SockRef::from(io).recv_from(dst)?;
+        self.io.poll_recv_datagram(cx, buf, |socket, dst| {
+            let (n, addr) = socket.recv_from(dst)?;
             Ok((n, ip_addr(&addr)?))
         })
     }
@@ -97,9 +81,8 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            socket2::SockRef::from(io).peek(dst).map(|n| (n, ()))
-        })
+        self.io
+            .poll_recv_datagram(cx, buf, |socket, dst| socket.peek(dst).map(|n| (n, ())))
     }
 
     /// Polls to peek at the next datagram and its sender into `buf`.
@@ -122,8 +105,8 @@ impl UdpSocket {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            let (n, addr) = socket2::SockRef::from(io).peek_from(dst)?;
+        self.io.poll_recv_datagram(cx, buf, |socket, dst| {
+            let (n, addr) = socket.peek_from(dst)?;
             Ok((n, ip_addr(&addr)?))
         })
     }
@@ -146,12 +129,9 @@ impl UdpSocket {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
+        self.io
+            .try_recv_buf(buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
             .map(|(n, ())| n)
-        })
     }
 
     /// Receives one datagram from the connected peer into `buf`'s spare capacity.
@@ -171,14 +151,11 @@ impl UdpSocket {
     #[cfg(feature = "io-util")]
     pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
         self.io
-            .registration()
-            .async_io(Interest::READABLE | Interest::ERROR, || {
-                recv_into(buf, |dst| {
-                    socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-                })
-                .map(|(n, ())| n)
+            .recv_buf(Interest::READABLE | Interest::ERROR, buf, |socket, dst| {
+                socket.recv(dst).map(|n| (n, ()))
             })
             .await
+            .map(|(n, ())| n)
     }
 
     /// Tries to receive one datagram and its sender into `buf`'s spare capacity
@@ -198,11 +175,9 @@ impl UdpSocket {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            recv_into(buf, |dst| {
-                let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
-                Ok((n, ip_addr(&addr)?))
-            })
+        self.io.try_recv_buf(buf, |socket, dst| {
+            let (n, addr) = socket.recv_from(dst)?;
+            Ok((n, ip_addr(&addr)?))
         })
     }
 
@@ -222,12 +197,9 @@ impl UdpSocket {
     #[cfg(feature = "io-util")]
     pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
-            .async_io(Interest::READABLE | Interest::ERROR, || {
-                recv_into(buf, |dst| {
-                    let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
-                    Ok((n, ip_addr(&addr)?))
-                })
+            .recv_buf(Interest::READABLE | Interest::ERROR, buf, |socket, dst| {
+                let (n, addr) = socket.recv_from(dst)?;
+                Ok((n, ip_addr(&addr)?))
             })
             .await
     }

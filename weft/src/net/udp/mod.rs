@@ -3,12 +3,10 @@
 mod buffers;
 mod options;
 
-#[cfg(feature = "io-util")]
-pub(crate) use buffers::recv_into;
-
 use crate::io::{Interest, Ready};
 use crate::net::addr::{self, ToSocketAddrs};
-use crate::runtime::io::{Direction, PollEvented};
+use crate::net::socket_io::SocketIo;
+use crate::runtime::io::Direction;
 use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};
@@ -39,7 +37,7 @@ use std::task::{Context, Poll};
 /// # }
 /// ```
 pub struct UdpSocket {
-    io: PollEvented<mio::net::UdpSocket>,
+    io: SocketIo<mio::net::UdpSocket>,
 }
 
 impl UdpSocket {
@@ -81,7 +79,7 @@ impl UdpSocket {
 
     #[track_caller]
     fn new(socket: mio::net::UdpSocket) -> io::Result<UdpSocket> {
-        let io = PollEvented::new(socket)?;
+        let io = SocketIo::new(socket)?;
         Ok(UdpSocket { io })
     }
 
@@ -200,8 +198,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
+        self.io.ready(interest).await
     }
 
     /// Waits for the socket to become writable. Cancel safe.
@@ -215,8 +212,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
+        self.io.writable().await
     }
 
     /// Polls for write readiness. Only the last task to poll is woken.
@@ -230,7 +226,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
+        self.io.poll_write_ready(cx)
     }
 
     /// Sends data to the connected peer; returns the number of bytes sent.
@@ -248,7 +244,6 @@ impl UdpSocket {
     /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::WRITABLE, || self.io.send(buf))
             .await
     }
@@ -267,9 +262,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io
-            .registration()
-            .poll_io(cx, Direction::Write, || self.io.send(buf))
+        self.io.poll_io(cx, Direction::Write, || self.io.send(buf))
     }
 
     /// Tries to send to the connected peer without waiting (`WouldBlock` if
@@ -287,9 +280,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || self.io.send(buf))
+        self.io.try_io(Interest::WRITABLE, || self.io.send(buf))
     }
 
     /// Waits for the socket to become readable. Cancel safe.
@@ -305,8 +296,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
+        self.io.readable().await
     }
 
     /// Polls for read readiness. Only the last task to poll is woken.
@@ -322,7 +312,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
+        self.io.poll_read_ready(cx)
     }
 
     /// Receives one datagram from the connected peer; excess bytes of a
@@ -342,7 +332,6 @@ impl UdpSocket {
     /// ```
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || self.io.recv(buf))
             .await
     }
@@ -360,9 +349,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.recv(buf))
+        self.io.try_io(Interest::READABLE, || self.io.recv(buf))
     }
 
     /// Sends data to `target`, the first address it resolves to. Cancel safe.
@@ -381,7 +368,6 @@ impl UdpSocket {
         match addrs.next() {
             Some(target) => {
                 self.io
-                    .registration()
                     .async_io(Interest::WRITABLE, || self.io.send_to(buf, target))
                     .await
             }
@@ -412,7 +398,6 @@ impl UdpSocket {
         target: SocketAddr,
     ) -> Poll<io::Result<usize>> {
         self.io
-            .registration()
             .poll_io(cx, Direction::Write, || self.io.send_to(buf, target))
     }
 
@@ -430,7 +415,6 @@ impl UdpSocket {
     /// ```
     pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         self.io
-            .registration()
             .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
     }
 
@@ -450,7 +434,6 @@ impl UdpSocket {
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || {
                 self.io.recv_from(buf)
             })
@@ -469,7 +452,6 @@ impl UdpSocket {
     /// ```
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .try_io(Interest::READABLE, || self.io.recv_from(buf))
     }
 
@@ -491,7 +473,7 @@ impl UdpSocket {
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
+        self.io.try_io(interest, f)
     }
 
     /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
@@ -510,7 +492,7 @@ impl UdpSocket {
         interest: Interest,
         f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+        self.io.async_io(interest, f).await
     }
 
     /// Receives a datagram from the connected peer without removing it from
@@ -531,7 +513,6 @@ impl UdpSocket {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || self.io.peek(buf))
             .await
     }
@@ -549,9 +530,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.peek(buf))
+        self.io.try_io(Interest::READABLE, || self.io.peek(buf))
     }
 
     /// Receives a datagram and its sender without removing it from the queue.
@@ -571,7 +550,6 @@ impl UdpSocket {
     /// ```
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || {
                 self.io.peek_from(buf)
             })
@@ -590,7 +568,6 @@ impl UdpSocket {
     /// ```
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .try_io(Interest::READABLE, || self.io.peek_from(buf))
     }
 
@@ -609,7 +586,6 @@ impl UdpSocket {
     /// ```
     pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || {
                 self.peek_sender_inner()
             })
@@ -631,7 +607,6 @@ impl UdpSocket {
     /// ```
     pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
         self.io
-            .registration()
             .poll_io(cx, Direction::Read, || self.peek_sender_inner())
     }
 
@@ -647,7 +622,6 @@ impl UdpSocket {
     /// ```
     pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
         self.io
-            .registration()
             .try_io(Interest::READABLE, || self.peek_sender_inner())
     }
 
@@ -673,7 +647,7 @@ impl TryFrom<net::UdpSocket> for UdpSocket {
 
 impl fmt::Debug for UdpSocket {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
+        (**self.io).fmt(f)
     }
 }
 

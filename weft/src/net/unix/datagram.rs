@@ -1,10 +1,9 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
 use crate::io::{Interest, ReadBuf, Ready};
-#[cfg(feature = "io-util")]
-use crate::net::udp::recv_into;
+use crate::net::socket_io::SocketIo;
 use crate::net::unix::SocketAddr;
-use crate::runtime::io::{Direction, PollEvented};
+use crate::runtime::io::Direction;
 #[cfg(feature = "io-util")]
 use bytes::BufMut;
 use std::fmt;
@@ -59,13 +58,13 @@ fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
 /// # }
 /// ```
 pub struct UnixDatagram {
-    io: PollEvented<mio::net::UnixDatagram>,
+    io: SocketIo<mio::net::UnixDatagram>,
 }
 
 impl UnixDatagram {
     #[track_caller]
     pub(crate) fn from_mio(socket: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
-        let io = PollEvented::new(socket)?;
+        let io = SocketIo::new(socket)?;
         Ok(UnixDatagram { io })
     }
 
@@ -126,8 +125,8 @@ impl UnixDatagram {
         let (a, b) = mio::net::UnixDatagram::pair()?;
         let a = UnixDatagram::from_mio(a)?;
         let b = UnixDatagram::from_mio(b)?;
-        a.io.registration().assume_ready(Ready::WRITABLE);
-        b.io.registration().assume_ready(Ready::WRITABLE);
+        a.io.assume_ready(Ready::WRITABLE);
+        b.io.assume_ready(Ready::WRITABLE);
         Ok((a, b))
     }
 
@@ -235,8 +234,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
+        self.io.ready(interest).await
     }
 
     /// Waits for the socket to become writable. Cancel safe.
@@ -251,8 +249,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
+        self.io.writable().await
     }
 
     /// Polls for write readiness. Only the last task to poll is woken.
@@ -267,7 +264,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
+        self.io.poll_write_ready(cx)
     }
 
     /// Waits for the socket to become readable. Cancel safe.
@@ -283,8 +280,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
+        self.io.readable().await
     }
 
     /// Polls for read readiness. Only the last task to poll is woken.
@@ -300,7 +296,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
+        self.io.poll_read_ready(cx)
     }
 
     /// Sends data to the connected peer. Cancel safe.
@@ -316,7 +312,6 @@ impl UnixDatagram {
     /// ```
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::WRITABLE, || self.io.send(buf))
             .await
     }
@@ -333,9 +328,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || self.io.send(buf))
+        self.io.try_io(Interest::WRITABLE, || self.io.send(buf))
     }
 
     /// Tries to send to `target` without waiting.
@@ -363,7 +356,6 @@ impl UnixDatagram {
         P: AsRef<Path>,
     {
         self.io
-            .registration()
             .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
     }
 
@@ -382,7 +374,6 @@ impl UnixDatagram {
     /// ```
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::READABLE, || self.io.recv(buf))
             .await
     }
@@ -399,9 +390,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.recv(buf))
+        self.io.try_io(Interest::READABLE, || self.io.recv(buf))
     }
 
     /// Sends data to the socket at `target`. Cancel safe.
@@ -428,7 +417,6 @@ impl UnixDatagram {
         P: AsRef<Path>,
     {
         self.io
-            .registration()
             .async_io(Interest::WRITABLE, || self.io.send_to(buf, target.as_ref()))
             .await
     }
@@ -451,7 +439,6 @@ impl UnixDatagram {
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         let (n, addr) = self
             .io
-            .registration()
             .async_io(Interest::READABLE, || self.io.recv_from(buf))
             .await?;
         Ok((n, SocketAddr(addr)))
@@ -485,7 +472,7 @@ impl UnixDatagram {
     where
         P: AsRef<Path>,
     {
-        self.io.registration().poll_io(cx, Direction::Write, || {
+        self.io.poll_io(cx, Direction::Write, || {
             self.io.send_to(buf, target.as_ref())
         })
     }
@@ -503,9 +490,7 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io
-            .registration()
-            .poll_io(cx, Direction::Write, || self.io.send(buf))
+        self.io.poll_io(cx, Direction::Write, || self.io.send(buf))
     }
 
     /// Tries to receive one datagram and its sender without waiting.
@@ -522,7 +507,6 @@ impl UnixDatagram {
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         let (n, addr) = self
             .io
-            .registration()
             .try_io(Interest::READABLE, || self.io.recv_from(buf))?;
         Ok((n, SocketAddr(addr)))
     }
@@ -544,7 +528,7 @@ impl UnixDatagram {
         interest: Interest,
         f: impl FnOnce() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
+        self.io.try_io(interest, f)
     }
 
     /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
@@ -563,7 +547,7 @@ impl UnixDatagram {
         interest: Interest,
         f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+        self.io.async_io(interest, f).await
     }
 
     /// Returns the local address that this socket is bound to.
@@ -642,9 +626,8 @@ impl UnixDatagram {
     /// # }
     /// ```
     pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
+        self.io
+            .poll_recv_datagram(cx, buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
     }
 
     /// Polls to receive one datagram and its sender into `buf`.
@@ -666,8 +649,8 @@ impl UnixDatagram {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            let (n, addr) = socket2::SockRef::from(io).recv_from(dst)?;
+        self.io.poll_recv_datagram(cx, buf, |socket, dst| {
+            let (n, addr) = socket.recv_from(dst)?;
             Ok((n, unix_addr(&addr)?))
         })
     }
@@ -687,12 +670,9 @@ impl UnixDatagram {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
+        self.io
+            .try_recv_buf(buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
             .map(|(n, ())| n)
-        })
     }
 
     /// Receives one datagram into `buf`'s spare capacity.
@@ -710,14 +690,11 @@ impl UnixDatagram {
     #[cfg(feature = "io-util")]
     pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
         self.io
-            .registration()
-            .async_io(Interest::READABLE, || {
-                recv_into(buf, |dst| {
-                    socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-                })
-                .map(|(n, ())| n)
+            .recv_buf(Interest::READABLE, buf, |socket, dst| {
+                socket.recv(dst).map(|n| (n, ()))
             })
             .await
+            .map(|(n, ())| n)
     }
 
     /// Tries to receive one datagram and its sender into `buf`'s spare capacity
@@ -738,11 +715,9 @@ impl UnixDatagram {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            recv_into(buf, |dst| {
-                let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
-                Ok((n, unix_addr(&addr)?))
-            })
+        self.io.try_recv_buf(buf, |socket, dst| {
+            let (n, addr) = socket.recv_from(dst)?;
+            Ok((n, unix_addr(&addr)?))
         })
     }
 
@@ -762,12 +737,9 @@ impl UnixDatagram {
     #[cfg(feature = "io-util")]
     pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
-            .async_io(Interest::READABLE, || {
-                recv_into(buf, |dst| {
-                    let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
-                    Ok((n, unix_addr(&addr)?))
-                })
+            .recv_buf(Interest::READABLE, buf, |socket, dst| {
+                let (n, addr) = socket.recv_from(dst)?;
+                Ok((n, unix_addr(&addr)?))
             })
             .await
     }
@@ -785,7 +757,7 @@ impl TryFrom<net::UnixDatagram> for UnixDatagram {
 
 impl fmt::Debug for UnixDatagram {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
+        (**self.io).fmt(f)
     }
 }
 

@@ -810,8 +810,10 @@ impl Receiver {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        crate::net::udp::recv_into(buf, |dst| self.inner.try_read_uninit(dst).map(|n| (n, ())))
-            .map(|(n, ())| n)
+        crate::net::socket_io::recv_into(buf, |dst| {
+            self.inner.try_read_uninit(dst).map(|n| (n, ()))
+        })
+        .map(|(n, ())| n)
     }
 
     /// Runs `f` if the pipe looks readable, clearing readability if `f`

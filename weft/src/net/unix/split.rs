@@ -4,9 +4,9 @@
 //! streams in the driver), so the halves are just shared references.
 //!
 //! The methods both stream kinds' halves share, and the trait impls, come
-//! from `net::split_halves`; the ones below are this socket kind's own.
+//! from `net::stream_api`; the ones below are this socket kind's own.
 
-use crate::net::split_halves::borrowed_halves;
+use crate::net::stream_api::borrowed_halves;
 use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
 use std::io;

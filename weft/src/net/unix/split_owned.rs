@@ -5,11 +5,11 @@
 //! `reunite` puts the halves of one stream back together.
 //!
 //! The methods both stream kinds' halves share, `reunite`, `forget` and the
-//! trait impls come from `net::split_halves`; the ones below are this
+//! trait impls come from `net::stream_api`; the ones below are this
 //! socket kind's own.
 
 use crate::loom::sync::Arc;
-use crate::net::split_halves::owned_halves;
+use crate::net::stream_api::owned_halves;
 use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
 use std::io;
