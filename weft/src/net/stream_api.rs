@@ -20,7 +20,8 @@
 //! The entry points:
 //! - [`stream_api!`]: the readiness methods, `AsyncRead`/`AsyncWrite` and
 //!   the fd traits of `TcpStream`/`UnixStream`;
-//! - [`borrowed_halves!`]: `ReadHalf`/`WriteHalf` of `Stream::split`;
+//! - [`borrowed_halves!`]: `ReadHalf`/`WriteHalf` of `Stream::split`
+//!   (through [`halves_api!`], shared with the owned halves);
 //! - [`owned_halves!`]: `OwnedReadHalf`/`OwnedWriteHalf` of
 //!   `Stream::into_split`, with `reunite`, `forget`, shutdown on drop and
 //!   `ReuniteError`'s `Display`/`Error`.
@@ -272,6 +273,58 @@ macro_rules! write_api {
     };
 }
 
+/// `peer_addr` and `local_addr`: on every half (the stream has its own,
+/// documented with its kind's address type).
+macro_rules! addr_api {
+    ($stream:ident, $ty:ty, $addr:ty, $this:literal, $prelude:expr, $setup:expr) => {
+        impl $ty {
+            /// Returns the address of the remote end of the stream.
+            #[doc = $crate::net::stream_api::see_stream!(half, $stream, "peer_addr")]
+            ///
+            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+                "let addr = ", $this, ".peer_addr()?;\n",
+                "assert_eq!(format!(\"{addr:?}\"), format!(\"{:?}\", peer.local_addr()?));\n",
+            ))]
+            pub fn peer_addr(&self) -> std::io::Result<$addr> {
+                AsRef::<$stream>::as_ref(self).peer_addr()
+            }
+
+            /// Returns the address of the local end of the stream.
+            #[doc = $crate::net::stream_api::see_stream!(half, $stream, "local_addr")]
+            ///
+            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+                "let addr = ", $this, ".local_addr()?;\n",
+                "assert_eq!(format!(\"{addr:?}\"), format!(\"{:?}\", peer.peer_addr()?));\n",
+            ))]
+            pub fn local_addr(&self) -> std::io::Result<$addr> {
+                AsRef::<$stream>::as_ref(self).local_addr()
+            }
+        }
+    };
+}
+
+/// Everything the pair of halves `Stream::$split` makes shares: `ready`,
+/// the read or the write methods and trait impls, the addresses. The
+/// examples bind the half they call as `read` or `write`.
+macro_rules! halves_api {
+    ($stream:ident, $addr:ty, $read:ty, $write:ty, $split:literal, $setup:expr) => {
+        $crate::net::stream_api::halves_api!(@read $stream, $addr, $read, $split, $setup,
+            concat!("let (read, _write) = stream.", $split, "();\n"));
+        $crate::net::stream_api::halves_api!(@write $stream, $addr, $write, $split, $setup,
+            concat!("let (_read, write) = stream.", $split, "();\n"));
+    };
+    (@read $stream:ident, $addr:ty, $ty:ty, $split:literal, $setup:expr, $prelude:expr) => {
+        $crate::net::stream_api::ready_api!(half, $stream, $ty, "read", $prelude, $setup);
+        $crate::net::stream_api::read_api!(half, $stream, $ty, "read", $prelude, $setup);
+        $crate::net::stream_api::addr_api!($stream, $ty, $addr, "read", $prelude, $setup);
+    };
+    (@write $stream:ident, $addr:ty, $ty:ty, $split:literal, $setup:expr, $prelude:expr) => {
+        $crate::net::stream_api::ready_api!(half, $stream, $ty, "write", $prelude, $setup);
+        $crate::net::stream_api::write_api!(half, $stream, $ty, "write", $prelude, $setup);
+        $crate::net::stream_api::addr_api!($stream, $ty, $addr, "write", $prelude, $setup);
+    };
+}
+
 /// What `TcpStream` and `UnixStream` themselves share: `ready`, the read
 /// and write methods, `poll_{read,write}_ready`, `try_io`, `async_io`,
 /// `AsyncRead`/`AsyncWrite`, `Debug` (the mio socket's), `AsRef<Self>`,
@@ -407,41 +460,23 @@ macro_rules! stream_api {
 /// `$write<'a>(&'a Stream)`. Shutting the write half down shuts the whole
 /// stream's write direction down.
 macro_rules! borrowed_halves {
-    (stream: $stream:ident, read: $read:ident, write: $write:ident, setup: $setup:expr $(,)?) => {
+    (
+        stream: $stream:ident,
+        addr: $addr:ty,
+        read: $read:ident,
+        write: $write:ident,
+        setup: $setup:expr $(,)?
+    ) => {
         pub(crate) fn split(stream: &mut $stream) -> ($read<'_>, $write<'_>) {
             ($read(stream), $write(stream))
         }
 
-        $crate::net::stream_api::ready_api!(
-            half,
+        $crate::net::stream_api::halves_api!(
             $stream,
+            $addr,
             $read<'_>,
-            "read",
-            "let (read, _write) = stream.split();\n",
-            $setup
-        );
-        $crate::net::stream_api::read_api!(
-            half,
-            $stream,
-            $read<'_>,
-            "read",
-            "let (read, _write) = stream.split();\n",
-            $setup
-        );
-        $crate::net::stream_api::ready_api!(
-            half,
-            $stream,
             $write<'_>,
-            "write",
-            "let (_read, write) = stream.split();\n",
-            $setup
-        );
-        $crate::net::stream_api::write_api!(
-            half,
-            $stream,
-            $write<'_>,
-            "write",
-            "let (_read, write) = stream.split();\n",
+            "split",
             $setup
         );
 
@@ -473,6 +508,7 @@ macro_rules! borrowed_halves {
 macro_rules! owned_halves {
     (
         stream: $stream:ident,
+        addr: $addr:ty,
         read: $read:ident,
         write: $write:ident,
         error: $error:ident,
@@ -576,38 +612,7 @@ macro_rules! owned_halves {
             }
         }
 
-        $crate::net::stream_api::ready_api!(
-            half,
-            $stream,
-            $read,
-            "read",
-            "let (read, _write) = stream.into_split();\n",
-            $setup
-        );
-        $crate::net::stream_api::read_api!(
-            half,
-            $stream,
-            $read,
-            "read",
-            "let (read, _write) = stream.into_split();\n",
-            $setup
-        );
-        $crate::net::stream_api::ready_api!(
-            half,
-            $stream,
-            $write,
-            "write",
-            "let (_read, write) = stream.into_split();\n",
-            $setup
-        );
-        $crate::net::stream_api::write_api!(
-            half,
-            $stream,
-            $write,
-            "write",
-            "let (_read, write) = stream.into_split();\n",
-            $setup
-        );
+        $crate::net::stream_api::halves_api!($stream, $addr, $read, $write, "into_split", $setup);
 
         impl AsRef<$stream> for $read {
             fn as_ref(&self) -> &$stream {
@@ -623,8 +628,10 @@ macro_rules! owned_halves {
     };
 }
 
+pub(crate) use addr_api;
 pub(crate) use borrowed_halves;
 pub(crate) use example;
+pub(crate) use halves_api;
 pub(crate) use owned_halves;
 pub(crate) use read_api;
 pub(crate) use ready_api;

@@ -49,6 +49,7 @@ pub struct WriteHalf<'a>(&'a TcpStream);
 
 borrowed_halves! {
     stream: TcpStream,
+    addr: SocketAddr,
     read: ReadHalf,
     write: WriteHalf,
     setup: concat!(
@@ -104,73 +105,5 @@ impl ReadHalf<'_> {
     /// ```
     pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.peek(buf).await
-    }
-
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let mut stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (read, _) = stream.split();
-    /// assert_eq!(read.peer_addr()?, listener.local_addr()?);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let mut stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let local = stream.local_addr()?;
-    /// let (read, _) = stream.split();
-    /// assert_eq!(read.local_addr()?, local);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
-}
-
-impl WriteHalf<'_> {
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let mut stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (_, write) = stream.split();
-    /// assert_eq!(write.peer_addr()?, listener.local_addr()?);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let mut stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let local = stream.local_addr()?;
-    /// let (_, write) = stream.split();
-    /// assert_eq!(write.local_addr()?, local);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
     }
 }

@@ -75,6 +75,7 @@ pub struct ReuniteError(pub OwnedReadHalf, pub OwnedWriteHalf);
 
 owned_halves! {
     stream: TcpStream,
+    addr: SocketAddr,
     read: OwnedReadHalf,
     write: OwnedWriteHalf,
     error: ReuniteError,
@@ -131,73 +132,5 @@ impl OwnedReadHalf {
     /// ```
     pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.peek(buf).await
-    }
-
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (read, _write) = stream.into_split();
-    /// assert_eq!(read.peer_addr()?, listener.local_addr()?);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let local = stream.local_addr()?;
-    /// let (read, _write) = stream.into_split();
-    /// assert_eq!(read.local_addr()?, local);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-}
-
-impl OwnedWriteHalf {
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (_read, write) = stream.into_split();
-    /// assert_eq!(write.peer_addr()?, listener.local_addr()?);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let local = stream.local_addr()?;
-    /// let (_read, write) = stream.into_split();
-    /// assert_eq!(write.local_addr()?, local);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
     }
 }

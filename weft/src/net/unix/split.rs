@@ -9,7 +9,6 @@
 use crate::net::stream_api::borrowed_halves;
 use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
-use std::io;
 
 /// Borrowed read half of a [`UnixStream`], created by [`UnixStream::split`].
 ///
@@ -45,6 +44,7 @@ pub struct WriteHalf<'a>(&'a UnixStream);
 
 borrowed_halves! {
     stream: UnixStream,
+    addr: SocketAddr,
     read: ReadHalf,
     write: WriteHalf,
     setup: concat!(
@@ -52,68 +52,4 @@ borrowed_halves! {
     ),
 }
 
-impl ReadHalf<'_> {
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let (read, _) = stream.split();
-    /// assert!(read.peer_addr()?.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let local = stream.local_addr()?;
-    /// let (read, _) = stream.split();
-    /// assert_eq!(read.local_addr()?.is_unnamed(), local.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
-}
-
-impl WriteHalf<'_> {
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let (_, write) = stream.split();
-    /// assert!(write.peer_addr()?.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.0.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (mut stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let local = stream.local_addr()?;
-    /// let (_, write) = stream.split();
-    /// assert_eq!(write.local_addr()?.is_unnamed(), local.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.0.local_addr()
-    }
-}
+impl WriteHalf<'_> {}

@@ -12,7 +12,6 @@ use crate::loom::sync::Arc;
 use crate::net::stream_api::owned_halves;
 use crate::net::unix::SocketAddr;
 use crate::net::UnixStream;
-use std::io;
 
 /// Owned read half of a [`UnixStream`], created by [`UnixStream::into_split`].
 ///
@@ -70,6 +69,7 @@ pub struct ReuniteError(pub OwnedReadHalf, pub OwnedWriteHalf);
 
 owned_halves! {
     stream: UnixStream,
+    addr: SocketAddr,
     read: OwnedReadHalf,
     write: OwnedWriteHalf,
     error: ReuniteError,
@@ -78,68 +78,4 @@ owned_halves! {
     ),
 }
 
-impl OwnedReadHalf {
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let (read, _write) = stream.into_split();
-    /// assert!(read.peer_addr()?.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let local = stream.local_addr()?;
-    /// let (read, _write) = stream.into_split();
-    /// assert_eq!(read.local_addr()?.is_unnamed(), local.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-}
-
-impl OwnedWriteHalf {
-    /// Returns the remote address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let (_read, write) = stream.into_split();
-    /// assert!(write.peer_addr()?.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.peer_addr()
-    }
-
-    /// Returns the local address of the stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (stream, _peer) = weft::net::UnixStream::pair()?;
-    /// let local = stream.local_addr()?;
-    /// let (_read, write) = stream.into_split();
-    /// assert_eq!(write.local_addr()?.is_unnamed(), local.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn local_addr(&self) -> io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
-}
+impl OwnedWriteHalf {}
