@@ -26,6 +26,7 @@
 //! ```
 
 mod addr;
+mod datagram_api;
 mod lookup_host;
 mod socket_io;
 pub(crate) mod stream_api;

@@ -17,27 +17,6 @@ fn ip_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
 }
 
 impl UdpSocket {
-    /// Polls to receive one datagram from the connected peer into `buf`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// peer.send_to(b"abc", sock.local_addr()?).await?;
-    /// let mut storage = [0; 8];
-    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
-    /// std::future::poll_fn(|cx| sock.poll_recv(cx, &mut buf)).await?;
-    /// assert_eq!(buf.filled(), b"abc");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io
-            .poll_recv_datagram(cx, buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
-    }
-
     /// Polls to receive one datagram and its sender into `buf`.
     ///
     /// ```
@@ -109,53 +88,6 @@ impl UdpSocket {
             let (n, addr) = socket.peek_from(dst)?;
             Ok((n, ip_addr(&addr)?))
         })
-    }
-
-    /// Tries to receive one datagram from the connected peer into `buf`'s spare
-    /// capacity without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// peer.send_to(b"abc", sock.local_addr()?).await?;
-    /// sock.readable().await?;
-    /// let mut buf = Vec::with_capacity(16);
-    /// assert_eq!(sock.try_recv_buf(&mut buf)?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io
-            .try_recv_buf(buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
-            .map(|(n, ())| n)
-    }
-
-    /// Receives one datagram from the connected peer into `buf`'s spare capacity.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// peer.send_to(b"abc", sock.local_addr()?).await?;
-    /// let mut buf = Vec::with_capacity(16);
-    /// assert_eq!(sock.recv_buf(&mut buf).await?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io
-            .recv_buf(Interest::READABLE | Interest::ERROR, buf, |socket, dst| {
-                socket.recv(dst).map(|n| (n, ()))
-            })
-            .await
-            .map(|(n, ())| n)
     }
 
     /// Tries to receive one datagram and its sender into `buf`'s spare capacity

@@ -3,14 +3,14 @@
 mod buffers;
 mod options;
 
-use crate::io::{Interest, Ready};
+use crate::io::Interest;
 use crate::net::addr::{self, ToSocketAddrs};
+use crate::net::datagram_api::datagram_api;
 use crate::net::socket_io::SocketIo;
 use crate::runtime::io::Direction;
-use std::fmt;
 use std::io;
 use std::net::{self, SocketAddr};
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::unix::io::{FromRawFd, IntoRawFd};
 use std::task::{Context, Poll};
 
 /// A UDP socket.
@@ -185,173 +185,6 @@ impl UdpSocket {
         }))
     }
 
-    /// Waits for any of the requested ready states (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let ready = sock.ready(weft::io::Interest::WRITABLE).await?;
-    /// assert!(ready.is_writable());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        self.io.ready(interest).await
-    }
-
-    /// Waits for the socket to become writable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.writable().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.io.writable().await
-    }
-
-    /// Polls for write readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// std::future::poll_fn(|cx| sock.poll_send_ready(cx)).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_write_ready(cx)
-    }
-
-    /// Sends data to the connected peer; returns the number of bytes sent.
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// assert_eq!(sock.send(b"hello").await?, 5);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .async_io(Interest::WRITABLE, || self.io.send(buf))
-            .await
-    }
-
-    /// Polls to send data to the connected peer.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// let n = std::future::poll_fn(|cx| sock.poll_send(cx, b"abc")).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Direction::Write, || self.io.send(buf))
-    }
-
-    /// Tries to send to the connected peer without waiting (`WouldBlock` if
-    /// the socket is not writable).
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// sock.writable().await?;
-    /// assert_eq!(sock.try_send(b"x")?, 1);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, || self.io.send(buf))
-    }
-
-    /// Waits for the socket to become readable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// peer.send_to(b"x", sock.local_addr()?).await?;
-    /// sock.readable().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.io.readable().await
-    }
-
-    /// Polls for read readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// peer.send_to(b"x", sock.local_addr()?).await?;
-    /// std::future::poll_fn(|cx| sock.poll_recv_ready(cx)).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_read_ready(cx)
-    }
-
-    /// Receives one datagram from the connected peer; excess bytes of a
-    /// datagram larger than `buf` are discarded. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// peer.send_to(b"hey", sock.local_addr()?).await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(sock.recv(&mut buf).await?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .async_io(Interest::READABLE | Interest::ERROR, || self.io.recv(buf))
-            .await
-    }
-
-    /// Tries to receive one datagram from the connected peer without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// assert_eq!(sock.try_recv(&mut [0; 8]).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, || self.io.recv(buf))
-    }
-
     /// Sends data to `target`, the first address it resolves to. Cancel safe.
     ///
     /// ```
@@ -453,46 +286,6 @@ impl UdpSocket {
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
             .try_io(Interest::READABLE, || self.io.recv_from(buf))
-    }
-
-    /// Runs `f` if the socket looks ready for `interest`, clearing readiness
-    /// if it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.writable().await?;
-    /// let n = sock.try_io(weft::io::Interest::WRITABLE, || Ok(7))?;
-    /// assert_eq!(n, 7);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.try_io(interest, f)
-    }
-
-    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let n = sock.async_io(weft::io::Interest::WRITABLE, || Ok(3)).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.async_io(interest, f).await
     }
 
     /// Receives a datagram from the connected peer without removing it from
@@ -645,21 +438,13 @@ impl TryFrom<net::UdpSocket> for UdpSocket {
     }
 }
 
-impl fmt::Debug for UdpSocket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (**self.io).fmt(f)
-    }
-}
-
-impl AsRawFd for UdpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UdpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
+datagram_api! {
+    socket: UdpSocket,
+    recv_interest: Interest::READABLE | Interest::ERROR,
+    setup: concat!(
+        "let socket = weft::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+        "let peer = weft::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+        "socket.connect(peer.local_addr()?).await?;\n",
+        "peer.connect(socket.local_addr()?).await?;\n",
+    ),
 }

@@ -1,15 +1,15 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
 use crate::io::{Interest, ReadBuf, Ready};
+use crate::net::datagram_api::datagram_api;
 use crate::net::socket_io::SocketIo;
 use crate::net::unix::SocketAddr;
 use crate::runtime::io::Direction;
 #[cfg(feature = "io-util")]
 use bytes::BufMut;
-use std::fmt;
 use std::io;
 use std::net::Shutdown;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::unix::io::{FromRawFd, IntoRawFd};
 use std::os::unix::net;
 use std::path::Path;
 use std::task::{Context, Poll};
@@ -221,116 +221,6 @@ impl UnixDatagram {
         self.io.connect(path)
     }
 
-    /// Waits for any of the requested ready states (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert!(a.ready(weft::io::Interest::WRITABLE).await?.is_writable());
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        self.io.ready(interest).await
-    }
-
-    /// Waits for the socket to become writable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.writable().await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.io.writable().await
-    }
-
-    /// Polls for write readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_write_ready(cx)
-    }
-
-    /// Waits for the socket to become readable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// b.send(b"x").await?;
-    /// a.readable().await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.io.readable().await
-    }
-
-    /// Polls for read readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// b.send(b"x").await?;
-    /// std::future::poll_fn(|cx| a.poll_recv_ready(cx)).await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_read_ready(cx)
-    }
-
-    /// Sends data to the connected peer. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.send(b"abc").await?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .async_io(Interest::WRITABLE, || self.io.send(buf))
-            .await
-    }
-
-    /// Tries to send to the connected peer without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.try_send(b"abc")?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, || self.io.send(buf))
-    }
-
     /// Tries to send to `target` without waiting.
     ///
     /// ```
@@ -357,40 +247,6 @@ impl UnixDatagram {
     {
         self.io
             .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
-    }
-
-    /// Receives one datagram from the connected peer. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(b.recv(&mut buf).await?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .async_io(Interest::READABLE, || self.io.recv(buf))
-            .await
-    }
-
-    /// Tries to receive one datagram without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert!(b.try_recv(&mut [0; 8]).is_err());
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, || self.io.recv(buf))
     }
 
     /// Sends data to the socket at `target`. Cancel safe.
@@ -477,22 +333,6 @@ impl UnixDatagram {
         })
     }
 
-    /// Polls to send data to the connected peer.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// let n = std::future::poll_fn(|cx| a.poll_send(cx, b"abc")).await?;
-    /// assert_eq!(n, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Direction::Write, || self.io.send(buf))
-    }
-
     /// Tries to receive one datagram and its sender without waiting.
     ///
     /// ```
@@ -509,45 +349,6 @@ impl UnixDatagram {
             .io
             .try_io(Interest::READABLE, || self.io.recv_from(buf))?;
         Ok((n, SocketAddr(addr)))
-    }
-
-    /// Runs `f` if the socket looks ready for `interest`, clearing readiness if
-    /// it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.try_io(weft::io::Interest::WRITABLE, || Ok(1))?, 1);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.try_io(interest, f)
-    }
-
-    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.async_io(weft::io::Interest::WRITABLE, || Ok(2)).await?, 2);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.async_io(interest, f).await
     }
 
     /// Returns the local address that this socket is bound to.
@@ -611,25 +412,6 @@ impl UnixDatagram {
         self.io.shutdown(how)
     }
 
-    /// Polls to receive one datagram from the connected peer into `buf`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut storage = [0; 8];
-    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
-    /// std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
-    /// assert_eq!(buf.filled(), b"abc");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io
-            .poll_recv_datagram(cx, buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
-    }
-
     /// Polls to receive one datagram and its sender into `buf`.
     ///
     /// ```
@@ -653,48 +435,6 @@ impl UnixDatagram {
             let (n, addr) = socket.recv_from(dst)?;
             Ok((n, unix_addr(&addr)?))
         })
-    }
-
-    /// Tries to receive one datagram into `buf`'s spare capacity without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// b.readable().await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// assert_eq!(b.try_recv_buf(&mut buf)?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io
-            .try_recv_buf(buf, |socket, dst| socket.recv(dst).map(|n| (n, ())))
-            .map(|(n, ())| n)
-    }
-
-    /// Receives one datagram into `buf`'s spare capacity.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// assert_eq!(b.recv_buf(&mut buf).await?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io
-            .recv_buf(Interest::READABLE, buf, |socket, dst| {
-                socket.recv(dst).map(|n| (n, ()))
-            })
-            .await
-            .map(|(n, ())| n)
     }
 
     /// Tries to receive one datagram and its sender into `buf`'s spare capacity
@@ -755,21 +495,10 @@ impl TryFrom<net::UnixDatagram> for UnixDatagram {
     }
 }
 
-impl fmt::Debug for UnixDatagram {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (**self.io).fmt(f)
-    }
-}
-
-impl AsRawFd for UnixDatagram {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UnixDatagram {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
+datagram_api! {
+    socket: UnixDatagram,
+    recv_interest: Interest::READABLE,
+    setup: concat!(
+        "let (socket, peer) = weft::net::UnixDatagram::pair()?;\n",
+    ),
 }
