@@ -8,7 +8,9 @@
 //! addresses (`send_to`, `recv_from`, ...), `peek` (UDP only), options.
 //! Why a macro rather than a generic type: see `net::stream_api`.
 //!
-//! [`datagram_api!`] takes the socket type, the interest its waiting
+//! [`datagram_api!`] takes the socket type, its address type and the
+//! function that makes one from a `socket2::SockAddr` (for the `*_from`
+//! receives, which go through socket2), the interest its waiting
 //! receives wait for (Tokio's `UdpSocket` also wakes on `ERROR`, its
 //! `UnixDatagram` does not), and `setup`: doc-test lines that bind `socket`
 //! and `peer`, two sockets connected to each other.
@@ -16,13 +18,19 @@
 /// The shared methods, `Debug` (the mio socket's), `AsRawFd` and `AsFd` of
 /// `$socket`, which has an `io: SocketIo<_>` field.
 macro_rules! datagram_api {
-    (socket: $socket:ident, recv_interest: $recv_interest:expr, setup: $setup:expr $(,)?) => {
+    (
+        socket: $socket:ident,
+        addr: $addr:ty,
+        sender: $sender:path,
+        recv_interest: $recv_interest:expr,
+        setup: $setup:expr $(,)?
+    ) => {
         impl $socket {
             /// Waits for any of the requested ready states. The result may
             /// be a false positive (a following `try_*` then returns
             /// `WouldBlock`). Cancel safe.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use weft::io::Interest;\n",
                 "let ready = socket.ready(Interest::READABLE | Interest::WRITABLE).await?;\n",
                 "assert!(ready.is_writable());\n",
@@ -38,7 +46,7 @@ macro_rules! datagram_api {
             /// Waits for the socket to become readable (possibly a false
             /// positive). Cancel safe.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "peer.send(b\"a\").await?;\n",
                 "socket.readable().await?;\n",
                 "assert_eq!(socket.try_recv(&mut [0; 4])?, 1);\n",
@@ -51,7 +59,7 @@ macro_rules! datagram_api {
             /// looks readable (possibly a false positive). Only the last
             /// task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use std::future::poll_fn;\n",
                 "peer.send(b\"a\").await?;\n",
                 "poll_fn(|cx| socket.poll_recv_ready(cx)).await?;\n",
@@ -67,7 +75,7 @@ macro_rules! datagram_api {
             /// Waits for the socket to become writable (possibly a false
             /// positive). Cancel safe.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "socket.writable().await?;\n",
                 "assert_eq!(socket.try_send(b\"x\")?, 1);\n",
                 "# drop(peer);\n",
@@ -80,7 +88,7 @@ macro_rules! datagram_api {
             /// looks writable (possibly a false positive). Only the last
             /// task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use std::future::poll_fn;\n",
                 "poll_fn(|cx| socket.poll_send_ready(cx)).await?;\n",
                 "assert_eq!(socket.try_send(b\"x\")?, 1);\n",
@@ -96,7 +104,7 @@ macro_rules! datagram_api {
             /// Sends one datagram to the connected peer; returns the number
             /// of bytes sent. Cancel safe.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "assert_eq!(socket.send(b\"hi\").await?, 2);\n",
                 "let mut buf = [0; 4];\n",
                 "assert_eq!(peer.recv(&mut buf).await?, 2);\n",
@@ -111,7 +119,7 @@ macro_rules! datagram_api {
             /// waiting: `WouldBlock` if the socket is not writable
             /// (readiness is then cleared).
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "socket.writable().await?;\n",
                 "assert_eq!(socket.try_send(b\"hi\")?, 2);\n",
                 "assert_eq!(peer.recv(&mut [0; 4]).await?, 2);\n",
@@ -124,7 +132,7 @@ macro_rules! datagram_api {
             /// Polls to send one datagram to the connected peer. Only the
             /// last task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use std::future::poll_fn;\n",
                 "assert_eq!(poll_fn(|cx| socket.poll_send(cx, b\"hi\")).await?, 2);\n",
                 "assert_eq!(peer.recv(&mut [0; 4]).await?, 2);\n",
@@ -142,7 +150,7 @@ macro_rules! datagram_api {
             /// bytes of a datagram larger than `buf` are discarded. Cancel
             /// safe.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "peer.send(b\"hello\").await?;\n",
                 "let mut buf = [0; 8];\n",
                 "let n = socket.recv(&mut buf).await?;\n",
@@ -158,7 +166,7 @@ macro_rules! datagram_api {
             /// waiting: `WouldBlock` if none is queued (readiness is then
             /// cleared).
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "let err = socket.try_recv(&mut [0; 4]).unwrap_err(); // nothing sent yet\n",
                 "assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);\n",
                 "peer.send(b\"hi\").await?;\n",
@@ -173,7 +181,7 @@ macro_rules! datagram_api {
             /// Polls to receive one datagram from the connected peer into
             /// `buf`'s unfilled part. Only the last task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use std::future::poll_fn;\n",
                 "use weft::io::ReadBuf;\n",
                 "peer.send(b\"hi\").await?;\n",
@@ -195,7 +203,7 @@ macro_rules! datagram_api {
             /// `buf`'s spare capacity without waiting, advancing `buf`.
             /// Errors as `try_recv`.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "peer.send(b\"abc\").await?;\n",
                 "socket.readable().await?;\n",
                 "let mut buf = Vec::with_capacity(8);\n",
@@ -212,7 +220,7 @@ macro_rules! datagram_api {
             /// Receives one datagram from the connected peer into `buf`'s
             /// spare capacity, advancing `buf`. Cancel safe.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "peer.send(b\"abc\").await?;\n",
                 "let mut buf = Vec::with_capacity(8);\n",
                 "assert_eq!(socket.recv_buf(&mut buf).await?, 3);\n",
@@ -226,71 +234,98 @@ macro_rules! datagram_api {
                     .map(|(n, ())| n)
             }
 
-            /// Runs `f` if the socket looks ready for `interest`; if `f`
-            /// returns `WouldBlock`, readiness is cleared. `f` must do
-            /// non-blocking I/O on this socket only (a raw syscall on its
-            /// fd, say).
+            /// Polls to receive one datagram and its sender's address into
+            /// `buf`'s unfilled part. Only the last task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
+                "use std::future::poll_fn;\n",
+                "use weft::io::ReadBuf;\n",
+                "peer.send(b\"abc\").await?;\n",
+                "let mut storage = [0; 8];\n",
+                "let mut buf = ReadBuf::new(&mut storage);\n",
+                "let from = poll_fn(|cx| socket.poll_recv_from(cx, &mut buf)).await?;\n",
+                "assert_eq!(buf.filled(), b\"abc\");\n",
+                "assert_eq!(format!(\"{from:?}\"), format!(\"{:?}\", peer.local_addr()?));\n",
+            ))]
+            pub fn poll_recv_from(
+                &self,
+                cx: &mut std::task::Context<'_>,
+                buf: &mut $crate::io::ReadBuf<'_>,
+            ) -> std::task::Poll<std::io::Result<$addr>> {
+                self.io.poll_recv_datagram(cx, buf, |socket, dst| {
+                    let (n, addr) = socket.recv_from(dst)?;
+                    Ok((n, $sender(&addr)?))
+                })
+            }
+
+            /// Tries to receive one datagram and its sender's address into
+            /// `buf`'s spare capacity without waiting, advancing `buf`.
+            /// Errors as `try_recv`.
+            ///
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
+                "peer.send(b\"abc\").await?;\n",
+                "socket.readable().await?;\n",
+                "let mut buf = Vec::with_capacity(8);\n",
+                "let (n, from) = socket.try_recv_buf_from(&mut buf)?;\n",
+                "assert_eq!((n, &buf[..]), (3, &b\"abc\"[..]));\n",
+                "assert_eq!(format!(\"{from:?}\"), format!(\"{:?}\", peer.local_addr()?));\n",
+            ))]
+            #[cfg(feature = "io-util")]
+            pub fn try_recv_buf_from<B: bytes::BufMut>(
+                &self,
+                buf: &mut B,
+            ) -> std::io::Result<(usize, $addr)> {
+                self.io.try_recv_buf(buf, |socket, dst| {
+                    let (n, addr) = socket.recv_from(dst)?;
+                    Ok((n, $sender(&addr)?))
+                })
+            }
+
+            /// Receives one datagram and its sender's address into `buf`'s
+            /// spare capacity, advancing `buf`. Cancel safe.
+            ///
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
+                "peer.send(b\"abc\").await?;\n",
+                "let mut buf = Vec::with_capacity(8);\n",
+                "let (n, from) = socket.recv_buf_from(&mut buf).await?;\n",
+                "assert_eq!((n, &buf[..]), (3, &b\"abc\"[..]));\n",
+                "assert_eq!(format!(\"{from:?}\"), format!(\"{:?}\", peer.local_addr()?));\n",
+            ))]
+            #[cfg(feature = "io-util")]
+            pub async fn recv_buf_from<B: bytes::BufMut>(
+                &self,
+                buf: &mut B,
+            ) -> std::io::Result<(usize, $addr)> {
+                self.io
+                    .recv_buf($recv_interest, buf, |socket, dst| {
+                        let (n, addr) = socket.recv_from(dst)?;
+                        Ok((n, $sender(&addr)?))
+                    })
+                    .await
+            }
+        }
+
+        $crate::net::socket_api::custom_io_api!(
+            $socket,
+            $setup,
+            try_io: concat!(
                 "use weft::io::Interest;\n",
                 "socket.writable().await?;\n",
                 "// Stand-in for a raw `send(2)`: the safe `try_send` does the same.\n",
                 "let n = socket.try_io(Interest::WRITABLE, || socket.try_send(b\"hi\"))?;\n",
                 "assert_eq!(n, 2);\n",
                 "# drop(peer);\n",
-            ))]
-            pub fn try_io<R>(
-                &self,
-                interest: $crate::io::Interest,
-                f: impl FnOnce() -> std::io::Result<R>,
-            ) -> std::io::Result<R> {
-                self.io.try_io(interest, f)
-            }
-
-            /// Waits for `interest`, runs `f`, and repeats while `f` returns
-            /// `WouldBlock` (clearing readiness each time). `f` must do
-            /// non-blocking I/O on this socket only.
-            ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            ),
+            async_io: concat!(
                 "use weft::io::Interest;\n",
                 "peer.send(b\"hi\").await?;\n",
                 "let mut buf = [0; 4];\n",
                 "// Stand-in for a raw `recv(2)`: the safe `try_recv` does the same.\n",
                 "let n = socket.async_io(Interest::READABLE, || socket.try_recv(&mut buf)).await?;\n",
                 "assert_eq!(&buf[..n], b\"hi\");\n",
-            ))]
-            pub async fn async_io<R>(
-                &self,
-                interest: $crate::io::Interest,
-                f: impl FnMut() -> std::io::Result<R>,
-            ) -> std::io::Result<R> {
-                self.io.async_io(interest, f).await
-            }
-        }
-
-        impl std::fmt::Debug for $socket {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Debug::fmt(&**self.io, f)
-            }
-        }
-
-        impl std::os::unix::io::AsRawFd for $socket {
-            fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
-                std::os::unix::io::AsRawFd::as_raw_fd(&**self.io)
-            }
-        }
-
-        impl std::os::unix::io::AsFd for $socket {
-            fn as_fd(&self) -> std::os::unix::io::BorrowedFd<'_> {
-                // SAFETY: the fd is owned by `self` and stays open while the
-                // borrow lives.
-                unsafe {
-                    std::os::unix::io::BorrowedFd::borrow_raw(
-                        std::os::unix::io::AsRawFd::as_raw_fd(self),
-                    )
-                }
-            }
-        }
+            ),
+        );
+        $crate::net::socket_api::socket_traits!($socket);
     };
 }
 

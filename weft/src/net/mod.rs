@@ -28,8 +28,9 @@
 mod addr;
 mod datagram_api;
 mod lookup_host;
+mod socket_api;
 mod socket_io;
-pub(crate) mod stream_api;
+mod stream_api;
 pub mod tcp;
 pub(crate) mod udp;
 #[cfg(unix)]

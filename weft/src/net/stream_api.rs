@@ -34,24 +34,6 @@
 //! `"read"`, `"write"`) and the example line that makes that binding
 //! from `stream` (`$prelude`).
 
-/// One doc example: a `current_thread` main around `setup`, `prelude` and
-/// `body`.
-macro_rules! example {
-    ($setup:expr, $prelude:expr, $body:expr) => {
-        concat!(
-            "```\n",
-            "# #[weft::main(flavor = \"current_thread\")]\n",
-            "# async fn main() -> std::io::Result<()> {\n",
-            $setup,
-            $prelude,
-            $body,
-            "# Ok(())\n",
-            "# }\n",
-            "```",
-        )
-    };
-}
-
 /// On a half, "See [`Stream::method`]." (a link that resolves wherever the
 /// macro is expanded); on the stream itself, nothing.
 macro_rules! see_stream {
@@ -82,7 +64,7 @@ macro_rules! ready_api {
             /// `WouldBlock`). Cancel safe.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "ready")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "use weft::io::Interest;\n",
                 "let ready = ", $this, ".ready(Interest::READABLE | Interest::WRITABLE).await?;\n",
                 "assert!(ready.is_writable());\n",
@@ -105,7 +87,7 @@ macro_rules! read_api {
             /// positive). Cancel safe.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "readable")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "peer.try_write(b\"a\")?;\n",
                 $this, ".readable().await?;\n",
                 "assert_eq!(", $this, ".try_read(&mut [0; 4])?, 1);\n",
@@ -119,7 +101,7 @@ macro_rules! read_api {
             /// of stream.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "try_read")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "let err = ", $this, ".try_read(&mut [0; 4]).unwrap_err(); // nothing sent yet\n",
                 "assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);\n",
                 "peer.try_write(b\"hi\")?;\n",
@@ -134,7 +116,7 @@ macro_rules! read_api {
             /// Like `try_read`, into several buffers, filled in order.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "try_read_vectored")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "use std::io::IoSliceMut;\n",
                 "peer.try_write(b\"abcdef\")?;\n",
                 $this, ".readable().await?;\n",
@@ -155,7 +137,7 @@ macro_rules! read_api {
             /// `try_read`.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "try_read_buf")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "peer.try_write(b\"abc\")?;\n",
                 $this, ".readable().await?;\n",
                 "let mut buf = Vec::with_capacity(8);\n",
@@ -190,7 +172,7 @@ macro_rules! write_api {
             /// positive). Cancel safe.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "writable")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                                 $this, ".writable().await?;\n",
                                 "assert_eq!(", $this, ".try_write(b\"x\")?, 1);\n",
                                 "# drop(peer);\n",
@@ -204,7 +186,7 @@ macro_rules! write_api {
             /// the number of bytes written, possibly fewer than `buf.len()`.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "try_write")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                                 $this, ".writable().await?;\n",
                                 "assert_eq!(", $this, ".try_write(b\"abc\")?, 3);\n",
                                 "peer.readable().await?;\n",
@@ -217,7 +199,7 @@ macro_rules! write_api {
             /// Like `try_write`, from several buffers, taken in order.
             #[doc = $crate::net::stream_api::see_stream!($kind, $stream, "try_write_vectored")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                                 "use std::io::IoSlice;\n",
                                 $this, ".writable().await?;\n",
                                 "let bufs = [IoSlice::new(b\"ab\"), IoSlice::new(b\"cd\")];\n",
@@ -281,7 +263,7 @@ macro_rules! addr_api {
             /// Returns the address of the remote end of the stream.
             #[doc = $crate::net::stream_api::see_stream!(half, $stream, "peer_addr")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "let addr = ", $this, ".peer_addr()?;\n",
                 "assert_eq!(format!(\"{addr:?}\"), format!(\"{:?}\", peer.local_addr()?));\n",
             ))]
@@ -292,7 +274,7 @@ macro_rules! addr_api {
             /// Returns the address of the local end of the stream.
             #[doc = $crate::net::stream_api::see_stream!(half, $stream, "local_addr")]
             ///
-            #[doc = $crate::net::stream_api::example!($setup, $prelude, concat!(
+            #[doc = $crate::net::socket_api::example!($setup, $prelude, concat!(
                 "let addr = ", $this, ".local_addr()?;\n",
                 "assert_eq!(format!(\"{addr:?}\"), format!(\"{:?}\", peer.peer_addr()?));\n",
             ))]
@@ -328,7 +310,7 @@ macro_rules! halves_api {
 /// What `TcpStream` and `UnixStream` themselves share: `ready`, the read
 /// and write methods, `poll_{read,write}_ready`, `try_io`, `async_io`,
 /// `AsyncRead`/`AsyncWrite`, `Debug` (the mio socket's), `AsRef<Self>`,
-/// `AsRawFd` and `AsFd`. The stream has an `io: SocketIo<_>` field.
+/// `AsRawFd` and `AsFd` (the last three through `socket_api`). The stream has an `io: SocketIo<_>` field.
 macro_rules! stream_api {
     (stream: $stream:ident, setup: $setup:expr $(,)?) => {
         $crate::net::stream_api::ready_api!(stream, $stream, $stream, "stream", "", $setup);
@@ -340,7 +322,7 @@ macro_rules! stream_api {
             /// looks readable (possibly a false positive). Only the last
             /// task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use std::future::poll_fn;\n",
                 "peer.try_write(b\"x\")?;\n",
                 "poll_fn(|cx| stream.poll_read_ready(cx)).await?;\n",
@@ -357,7 +339,7 @@ macro_rules! stream_api {
             /// looks writable (possibly a false positive). Only the last
             /// task to poll is woken.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                 "use std::future::poll_fn;\n",
                 "poll_fn(|cx| stream.poll_write_ready(cx)).await?;\n",
                 "assert_eq!(stream.try_write(b\"x\")?, 1);\n",
@@ -370,63 +352,9 @@ macro_rules! stream_api {
                 self.io.poll_write_ready(cx)
             }
 
-            /// Runs `f` if the socket looks ready for `interest`; if `f`
-            /// returns `WouldBlock`, readiness is cleared. `f` must do
-            /// non-blocking I/O on this socket only (a raw syscall on its
-            /// fd, say).
-            ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
-                "use std::os::fd::AsRawFd;\n",
-                "use weft::io::Interest;\n",
-                "stream.writable().await?;\n",
-                "let fd = stream.as_raw_fd();\n",
-                "let n = stream.try_io(Interest::WRITABLE, || {\n",
-                "    // Stand-in for a raw `send(2)` on `fd`.\n",
-                "    assert!(fd >= 0);\n",
-                "    Ok(1)\n",
-                "})?;\n",
-                "assert_eq!(n, 1);\n",
-                "# drop(peer);\n",
-            ))]
-            pub fn try_io<R>(
-                &self,
-                interest: $crate::io::Interest,
-                f: impl FnOnce() -> std::io::Result<R>,
-            ) -> std::io::Result<R> {
-                self.io.try_io(interest, f)
-            }
-
-            /// Waits for `interest`, runs `f`, and repeats while `f` returns
-            /// `WouldBlock` (clearing readiness each time). `f` must do
-            /// non-blocking I/O on this socket only.
-            ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
-                "use weft::io::Interest;\n",
-                "peer.try_write(b\"hi\")?;\n",
-                "let mut buf = [0; 4];\n",
-                "// Stand-in for a raw `recv(2)`: the safe `try_read` does the same.\n",
-                "let n = stream.async_io(Interest::READABLE, || stream.try_read(&mut buf)).await?;\n",
-                "assert_eq!(&buf[..n], b\"hi\");\n",
-            ))]
-            pub async fn async_io<R>(
-                &self,
-                interest: $crate::io::Interest,
-                f: impl FnMut() -> std::io::Result<R>,
-            ) -> std::io::Result<R> {
-                self.io.async_io(interest, f).await
-            }
-
             /// `AsyncWrite::poll_shutdown`: shuts the write direction down.
             fn shutdown_now(&mut self) -> std::io::Result<()> {
                 self.io.shutdown_write()
-            }
-        }
-
-        impl std::fmt::Debug for $stream {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                // The mio socket's, as in Tokio (its `PollEvented` is
-                // transparent too).
-                std::fmt::Debug::fmt(&**self.io, f)
             }
         }
 
@@ -436,23 +364,27 @@ macro_rules! stream_api {
             }
         }
 
-        impl std::os::unix::io::AsRawFd for $stream {
-            fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
-                std::os::unix::io::AsRawFd::as_raw_fd(&**self.io)
-            }
-        }
-
-        impl std::os::unix::io::AsFd for $stream {
-            fn as_fd(&self) -> std::os::unix::io::BorrowedFd<'_> {
-                // SAFETY: the fd is owned by `self` and stays open while the
-                // borrow lives.
-                unsafe {
-                    std::os::unix::io::BorrowedFd::borrow_raw(
-                        std::os::unix::io::AsRawFd::as_raw_fd(self),
-                    )
-                }
-            }
-        }
+        $crate::net::socket_api::custom_io_api!(
+            $stream,
+            $setup,
+            try_io: concat!(
+                "use weft::io::Interest;\n",
+                "stream.writable().await?;\n",
+                "// Stand-in for a raw `send(2)`: the safe `try_write` does the same.\n",
+                "let n = stream.try_io(Interest::WRITABLE, || stream.try_write(b\"hi\"))?;\n",
+                "assert_eq!(n, 2);\n",
+                "# drop(peer);\n",
+            ),
+            async_io: concat!(
+                "use weft::io::Interest;\n",
+                "peer.try_write(b\"hi\")?;\n",
+                "let mut buf = [0; 4];\n",
+                "// Stand-in for a raw `recv(2)`: the safe `try_read` does the same.\n",
+                "let n = stream.async_io(Interest::READABLE, || stream.try_read(&mut buf)).await?;\n",
+                "assert_eq!(&buf[..n], b\"hi\");\n",
+            ),
+        );
+        $crate::net::socket_api::socket_traits!($stream);
     };
 }
 
@@ -551,7 +483,7 @@ macro_rules! owned_halves {
             /// Puts the two halves of one stream back together; fails with
             /// both halves back if they come from different streams.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                         "let (read, write) = stream.into_split();\n",
                         "let stream = read.reunite(write).expect(\"halves of one stream\");\n",
                         "assert!(stream.local_addr().is_ok());\n",
@@ -566,7 +498,7 @@ macro_rules! owned_halves {
             /// Puts the two halves of one stream back together; fails with
             /// both halves back if they come from different streams.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                         "let (read, write) = stream.into_split();\n",
                         "let stream = write.reunite(read).expect(\"halves of one stream\");\n",
                         "assert!(stream.local_addr().is_ok());\n",
@@ -580,7 +512,7 @@ macro_rules! owned_halves {
             /// direction; the stream closes when the read half is dropped
             /// too.
             ///
-            #[doc = $crate::net::stream_api::example!($setup, "", concat!(
+            #[doc = $crate::net::socket_api::example!($setup, "", concat!(
                         "let (read, write) = stream.into_split();\n",
                         "write.forget();\n",
                         "// No end of stream: the peer still has nothing to read.\n",
@@ -630,7 +562,6 @@ macro_rules! owned_halves {
 
 pub(crate) use addr_api;
 pub(crate) use borrowed_halves;
-pub(crate) use example;
 pub(crate) use halves_api;
 pub(crate) use owned_halves;
 pub(crate) use read_api;

@@ -438,8 +438,16 @@ impl TryFrom<net::UdpSocket> for UdpSocket {
     }
 }
 
+/// The IP address in `addr` (a UDP socket's peers always have one).
+pub(super) fn ip_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
+    addr.as_socket()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not an IP address"))
+}
+
 datagram_api! {
     socket: UdpSocket,
+    addr: SocketAddr,
+    sender: ip_addr,
     recv_interest: Interest::READABLE | Interest::ERROR,
     setup: concat!(
         "let socket = weft::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",

@@ -1,12 +1,10 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
-use crate::io::{Interest, ReadBuf, Ready};
+use crate::io::{Interest, Ready};
 use crate::net::datagram_api::datagram_api;
 use crate::net::socket_io::SocketIo;
 use crate::net::unix::SocketAddr;
 use crate::runtime::io::Direction;
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
 use std::io;
 use std::net::Shutdown;
 use std::os::unix::io::{FromRawFd, IntoRawFd};
@@ -411,78 +409,6 @@ impl UnixDatagram {
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.shutdown(how)
     }
-
-    /// Polls to receive one datagram and its sender into `buf`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut storage = [0; 8];
-    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
-    /// let from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
-    /// assert!(from.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        self.io.poll_recv_datagram(cx, buf, |socket, dst| {
-            let (n, addr) = socket.recv_from(dst)?;
-            Ok((n, unix_addr(&addr)?))
-        })
-    }
-
-    /// Tries to receive one datagram and its sender into `buf`'s spare capacity
-    /// without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// b.readable().await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// let (n, from) = b.try_recv_buf_from(&mut buf)?;
-    /// assert_eq!(n, 3);
-    /// assert!(from.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
-        self.io.try_recv_buf(buf, |socket, dst| {
-            let (n, addr) = socket.recv_from(dst)?;
-            Ok((n, unix_addr(&addr)?))
-        })
-    }
-
-    /// Receives one datagram and its sender into `buf`'s spare capacity.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// let (n, _from) = b.recv_buf_from(&mut buf).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
-        self.io
-            .recv_buf(Interest::READABLE, buf, |socket, dst| {
-                let (n, addr) = socket.recv_from(dst)?;
-                Ok((n, unix_addr(&addr)?))
-            })
-            .await
-    }
 }
 
 impl TryFrom<net::UnixDatagram> for UnixDatagram {
@@ -497,6 +423,8 @@ impl TryFrom<net::UnixDatagram> for UnixDatagram {
 
 datagram_api! {
     socket: UnixDatagram,
+    addr: SocketAddr,
+    sender: unix_addr,
     recv_interest: Interest::READABLE,
     setup: concat!(
         "let (socket, peer) = weft::net::UnixDatagram::pair()?;\n",
