@@ -40,7 +40,8 @@ macro_rules! datagram_api {
                 &self,
                 interest: $crate::io::Interest,
             ) -> std::io::Result<$crate::io::Ready> {
-                self.io.ready(interest).await
+                let event = self.io.readiness(interest).await?;
+                Ok(event.ready)
             }
 
             /// Waits for the socket to become readable (possibly a false
@@ -52,7 +53,8 @@ macro_rules! datagram_api {
                 "assert_eq!(socket.try_recv(&mut [0; 4])?, 1);\n",
             ))]
             pub async fn readable(&self) -> std::io::Result<()> {
-                self.io.readable().await
+                self.io.readiness($crate::io::Interest::READABLE).await?;
+                Ok(())
             }
 
             /// Polls for read readiness: `Ready(Ok(()))` once the socket
@@ -81,7 +83,8 @@ macro_rules! datagram_api {
                 "# drop(peer);\n",
             ))]
             pub async fn writable(&self) -> std::io::Result<()> {
-                self.io.writable().await
+                self.io.readiness($crate::io::Interest::WRITABLE).await?;
+                Ok(())
             }
 
             /// Polls for write readiness: `Ready(Ok(()))` once the socket

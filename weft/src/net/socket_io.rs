@@ -23,11 +23,11 @@
 //! no boxing, no dynamic dispatch, no reference counting.
 
 use crate::io::{Interest, ReadBuf, Ready};
-use crate::runtime::io::{Direction, PollEvented};
+use crate::runtime::io::{Direction, PollEvented, ReadyEvent};
 #[cfg(feature = "io-util")]
 use bytes::BufMut;
 use mio::event::Source;
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::io::{self, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::Shutdown;
@@ -63,22 +63,15 @@ impl<E: Source> SocketIo<E> {
         self.io.into_inner()
     }
 
+    /// The driver's wait for `interest`: the registration's own future,
+    /// returned as is, so that a public `async fn` awaiting it nests no
+    /// extra state machine.
     #[inline]
-    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
-    }
-
-    #[inline]
-    pub(crate) async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    #[inline]
-    pub(crate) async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
+    pub(crate) fn readiness(
+        &self,
+        interest: Interest,
+    ) -> impl Future<Output = io::Result<ReadyEvent>> + '_ {
+        self.io.registration().readiness(interest)
     }
 
     #[inline]
@@ -103,14 +96,14 @@ impl<E: Source> SocketIo<E> {
     }
 
     /// Waits for `interest` and runs `f` until it does not return
-    /// `WouldBlock`.
+    /// `WouldBlock` (the registration's future, returned as is).
     #[inline]
-    pub(crate) async fn async_io<R>(
-        &self,
+    pub(crate) fn async_io<'a, R: 'a>(
+        &'a self,
         interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+        f: impl FnMut() -> io::Result<R> + 'a,
+    ) -> impl Future<Output = io::Result<R>> + 'a {
+        self.io.registration().async_io(interest, f)
     }
 
     /// The poll form of `async_io`, for one direction.
@@ -160,16 +153,19 @@ impl<E: Source + AsFd> SocketIo<E> {
     /// Waits for `interest` and receives into `buf`'s spare capacity, with
     /// `recv` as in `poll_recv_datagram`. For `recv_buf{,_from}`.
     #[cfg(feature = "io-util")]
-    pub(crate) async fn recv_buf<B: BufMut, T>(
-        &self,
+    #[inline]
+    pub(crate) fn recv_buf<'a, B: BufMut, T: 'a>(
+        &'a self,
         interest: Interest,
-        buf: &mut B,
-        mut recv: impl FnMut(socket2::SockRef<'_>, &mut [MaybeUninit<u8>]) -> io::Result<(usize, T)>,
-    ) -> io::Result<(usize, T)> {
-        self.async_io(interest, || {
-            recv_into(buf, |dst| recv(socket2::SockRef::from(&*self.io), dst))
+        buf: &'a mut B,
+        mut recv: impl FnMut(socket2::SockRef<'_>, &mut [MaybeUninit<u8>]) -> io::Result<(usize, T)>
+            + 'a,
+    ) -> impl Future<Output = io::Result<(usize, T)>> + 'a {
+        self.async_io(interest, move || {
+            recv_into(&mut *buf, |dst| {
+                recv(socket2::SockRef::from(&*self.io), dst)
+            })
         })
-        .await
     }
 
     /// Shuts the write direction down (`AsyncWrite::poll_shutdown`, and

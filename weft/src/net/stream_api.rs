@@ -73,7 +73,8 @@ macro_rules! ready_api {
                 &self,
                 interest: $crate::io::Interest,
             ) -> std::io::Result<$crate::io::Ready> {
-                AsRef::<$stream>::as_ref(self).io.ready(interest).await
+                let event = AsRef::<$stream>::as_ref(self).io.readiness(interest).await?;
+                Ok(event.ready)
             }
         }
     };
@@ -93,7 +94,8 @@ macro_rules! read_api {
                 "assert_eq!(", $this, ".try_read(&mut [0; 4])?, 1);\n",
             ))]
             pub async fn readable(&self) -> std::io::Result<()> {
-                AsRef::<$stream>::as_ref(self).io.readable().await
+                AsRef::<$stream>::as_ref(self).io.readiness($crate::io::Interest::READABLE).await?;
+                Ok(())
             }
 
             /// Tries to read into `buf` without waiting: `WouldBlock` if no
@@ -178,7 +180,8 @@ macro_rules! write_api {
                                 "# drop(peer);\n",
                             ))]
             pub async fn writable(&self) -> std::io::Result<()> {
-                AsRef::<$stream>::as_ref(self).io.writable().await
+                AsRef::<$stream>::as_ref(self).io.readiness($crate::io::Interest::WRITABLE).await?;
+                Ok(())
             }
 
             /// Tries to write `buf` without waiting: `WouldBlock` if the
