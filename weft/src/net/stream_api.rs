@@ -14,8 +14,9 @@
 //! types stay declared by hand next to their stream (`tcp::split`,
 //! `unix::split_owned`, ...), and the macros below write their shared
 //! methods and trait impls, with a doc example per type built from a
-//! per-stream setup snippet. What one socket kind has alone (TCP's `peek`,
-//! the address methods, whose types differ) stays next to the type.
+//! per-stream setup snippet. What one socket kind has alone (TCP's `peek`)
+//! stays next to the type; the address methods take the kind's address
+//! type as a parameter (`addr:`).
 //!
 //! The entry points:
 //! - [`stream_api!`]: the readiness methods, `AsyncRead`/`AsyncWrite` and
