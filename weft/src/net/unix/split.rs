@@ -3,8 +3,8 @@
 //! A Unix socket's two directions are independent (separate readiness
 //! streams in the driver), so the halves are just shared references.
 //!
-//! The methods both stream kinds' halves share, and the trait impls, come
-//! from `net::stream_api`; the ones below are this socket kind's own.
+//! Their methods and trait impls are the ones both stream kinds' halves
+//! share, written in `net::stream_api`.
 
 use crate::net::stream_api::borrowed_halves;
 use crate::net::unix::SocketAddr;

@@ -4,9 +4,8 @@
 //! down the write direction (the peer reads EOF) unless it was `forget`-ed;
 //! `reunite` puts the halves of one stream back together.
 //!
-//! The methods both stream kinds' halves share, `reunite`, `forget` and the
-//! trait impls come from `net::stream_api`; the ones below are this
-//! socket kind's own.
+//! Their methods (`reunite` and `forget` too) and trait impls are the ones
+//! both stream kinds' halves share, written in `net::stream_api`.
 
 use crate::loom::sync::Arc;
 use crate::net::stream_api::owned_halves;
