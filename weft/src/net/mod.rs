@@ -26,7 +26,11 @@
 //! ```
 
 mod addr;
+mod datagram_api;
 mod lookup_host;
+mod socket_api;
+mod socket_io;
+mod stream_api;
 pub mod tcp;
 pub(crate) mod udp;
 #[cfg(unix)]

@@ -4,14 +4,11 @@
 //! They are thin wrappers over `runtime::io::{PipeWriter, PipeReader}`, the
 //! same pipe ends `net::unix::pipe::{Sender, Receiver}` wrap.
 
-use crate::io::{AsyncRead, AsyncWrite, ReadBuf};
 use crate::runtime::io::{PipeReader, PipeWriter};
 use mio::unix::pipe as mio_pipe;
 use std::io;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
-use std::pin::Pin;
+use std::os::unix::io::OwnedFd;
 use std::process::Stdio;
-use std::task::{Context, Poll};
 
 /// The standard input of a child process, writable asynchronously.
 ///
@@ -250,55 +247,8 @@ fn reader(rx: mio_pipe::Receiver) -> io::Result<PipeReader> {
     PipeReader::new(rx)
 }
 
-impl AsyncWrite for ChildStdin {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.inner.poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.inner.poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncRead for ChildStdout {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.inner.poll_read(cx, buf)
-    }
-}
-
-impl AsyncRead for ChildStderr {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.inner.poll_read(cx, buf)
-    }
-}
+crate::util::pipe_traits::pipe_writer_traits!(ChildStdin);
+crate::util::pipe_traits::pipe_reader_traits!(ChildStdout, ChildStderr);
 
 // `TryInto` rather than `TryFrom` for `Stdio`, as Tokio has it: the
 // conversion deregisters the pipe and can fail.
@@ -377,23 +327,3 @@ impl TryInto<Stdio> for ChildStdin {
         self.into_owned_fd().map(Stdio::from)
     }
 }
-
-macro_rules! fd_traits {
-    ($($ty:ty),*) => {$(
-        impl AsRawFd for $ty {
-            fn as_raw_fd(&self) -> RawFd {
-                self.inner.as_raw_fd()
-            }
-        }
-
-        impl AsFd for $ty {
-            fn as_fd(&self) -> BorrowedFd<'_> {
-                // SAFETY: the fd is owned by `self.inner` and stays open for
-                // as long as `self` is borrowed.
-                unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-            }
-        }
-    )*};
-}
-
-fd_traits!(ChildStdin, ChildStdout, ChildStderr);

@@ -1,18 +1,14 @@
 //! `TcpStream`: a connected TCP socket.
 
-use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::io::{Interest, ReadBuf};
 use crate::net::addr::{self, ToSocketAddrs};
+use crate::net::socket_io::SocketIo;
+use crate::net::stream_api::stream_api;
 use crate::net::tcp::split::{self, ReadHalf, WriteHalf};
 use crate::net::tcp::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
-use crate::runtime::io::PollEvented;
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
-use std::fmt;
-use std::future::poll_fn;
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr};
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
-use std::pin::Pin;
+use std::io;
+use std::net::SocketAddr;
+use std::os::unix::io::{FromRawFd, IntoRawFd};
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
 
@@ -47,7 +43,7 @@ use std::time::Duration;
 /// # }
 /// ```
 pub struct TcpStream {
-    io: PollEvented<mio::net::TcpStream>,
+    pub(super) io: SocketIo<mio::net::TcpStream>,
 }
 
 impl TcpStream {
@@ -93,30 +89,15 @@ impl TcpStream {
     /// Waits for a non-blocking `connect` to finish: the socket turns
     /// writable when it has, and `SO_ERROR` says whether it failed.
     pub(crate) async fn connect_mio(sys: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::new(sys)?;
-        poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
-        if let Some(e) = stream.io.take_error()? {
-            return Err(e);
-        }
-        Ok(stream)
-    }
-
-    #[track_caller]
-    pub(crate) fn new(connected: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let io = PollEvented::new(connected)?;
+        let io = SocketIo::connect(sys).await?;
         Ok(TcpStream { io })
     }
 
-    /// An accepted stream starts out assumed readable and writable: it is
-    /// writable, and usually holds the peer's first bytes already, whose
-    /// event could queue behind every other connection's under load.
+    /// See `SocketIo::new_accepted`.
+    #[track_caller]
     pub(crate) fn new_accepted(connected: mio::net::TcpStream) -> io::Result<TcpStream> {
-        let stream = TcpStream::new(connected)?;
-        stream
-            .io
-            .registration()
-            .assume_ready(Ready::READABLE | Ready::WRITABLE);
-        Ok(stream)
+        let io = SocketIo::new_accepted(connected)?;
+        Ok(TcpStream { io })
     }
 
     /// Wraps a connected `std` stream. The caller is responsible for putting
@@ -139,7 +120,8 @@ impl TcpStream {
     /// ```
     #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::new(mio::net::TcpStream::from_std(stream))
+        let io = SocketIo::new(mio::net::TcpStream::from_std(stream))?;
+        Ok(TcpStream { io })
     }
 
     /// Turns the stream back into a `std` one, still in non-blocking mode.
@@ -206,270 +188,6 @@ impl TcpStream {
         self.io.peer_addr()
     }
 
-    /// Waits for any of the requested ready states; the result may be a
-    /// false positive (a following `try_*` then returns `WouldBlock`).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// use weft::io::Interest;
-    ///
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let ready = stream.ready(Interest::WRITABLE).await?;
-    /// assert!(ready.is_writable());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
-    }
-
-    /// Waits for the socket to become readable (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (server, _) = listener.accept().await?;
-    /// client.writable().await?;
-    /// client.try_write(b"x")?;
-    /// server.readable().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for read readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// use std::future::poll_fn;
-    ///
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (server, _) = listener.accept().await?;
-    /// client.try_write(b"x")?;
-    /// poll_fn(|cx| server.poll_read_ready(cx)).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
-    }
-
-    /// Tries to read into `buf` without waiting: `WouldBlock` if no data is
-    /// available (readiness is then cleared), `Ok(0)` at end of stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let _client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (server, _) = listener.accept().await?;
-    /// let err = server.try_read(&mut [0; 8]).unwrap_err();
-    /// assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read(buf))
-    }
-
-    /// Like [`try_read`](TcpStream::try_read), into several buffers.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let _client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (server, _) = listener.accept().await?;
-    /// let (mut a, mut b) = ([0; 4], [0; 4]);
-    /// let mut bufs = [std::io::IoSliceMut::new(&mut a), std::io::IoSliceMut::new(&mut b)];
-    /// assert!(server.try_read_vectored(&mut bufs).is_err());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
-    }
-
-    /// Tries to read into `buf`'s spare capacity without waiting, advancing
-    /// it by the number of bytes read. See [`try_read`](TcpStream::try_read).
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (server, _) = listener.accept().await?;
-    /// client.try_write(b"abc")?;
-    /// let mut buf = Vec::with_capacity(16);
-    /// loop {
-    ///     server.readable().await?;
-    ///     match server.try_read_buf(&mut buf) {
-    ///         Ok(_) => break,
-    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
-    ///         Err(e) => return Err(e),
-    ///     }
-    /// }
-    /// assert_eq!(buf, b"abc");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            crate::net::udp::recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
-            .map(|(n, ())| n)
-        })
-    }
-
-    /// Waits for the socket to become writable (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// client.writable().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for write readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// use std::future::poll_fn;
-    ///
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// poll_fn(|cx| client.poll_write_ready(cx)).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
-    }
-
-    /// Tries to write `buf` without waiting: `WouldBlock` if the send
-    /// buffer is full (readiness is then cleared).
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// client.writable().await?;
-    /// assert_eq!(client.try_write(b"hello")?, 5);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write(buf))
-    }
-
-    /// Like [`try_write`](TcpStream::try_write), from several buffers.
-    ///
-    /// ```
-    /// use std::io::IoSlice;
-    ///
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// client.writable().await?;
-    /// let n = client.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")])?;
-    /// assert_eq!(n, 4);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_write_vectored(&self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write_vectored(bufs))
-    }
-
-    /// Runs `f` if the socket looks ready for `interest`; if `f` returns
-    /// `WouldBlock`, readiness is cleared. `f` must do non-blocking I/O on
-    /// this socket only.
-    ///
-    /// ```
-    /// use std::os::fd::AsRawFd;
-    /// use weft::io::Interest;
-    ///
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// client.writable().await?;
-    /// let fd = client.as_raw_fd();
-    /// let n = client.try_io(Interest::WRITABLE, || {
-    ///     // Stand-in for a raw syscall on `fd`.
-    ///     assert!(fd >= 0);
-    ///     Ok(1)
-    /// })?;
-    /// assert_eq!(n, 1);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
-    }
-
-    /// Waits for `interest`, runs `f`, and repeats while `f` returns
-    /// `WouldBlock` (clearing readiness each time).
-    ///
-    /// ```
-    /// use std::io::Write;
-    /// use weft::io::Interest;
-    ///
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let client = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let std = std::net::TcpStream::from(client.into_std()?);
-    /// let client = weft::net::TcpStream::from_std(std.try_clone()?)?;
-    /// let n = client.async_io(Interest::WRITABLE, || (&std).write(b"abc")).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
-    }
-
     /// Polls to receive data without removing it from the queue; returns the
     /// number of bytes peeked. Only the last task to poll is woken.
     ///
@@ -516,7 +234,6 @@ impl TcpStream {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::READABLE, || self.io.peek(buf))
             .await
     }
@@ -702,31 +419,6 @@ impl TcpStream {
         split_owned::split_owned(self)
     }
 
-    /// Reads into `buf` once readable (shared by `AsyncRead` and the halves).
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_read_stream(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
     /// Peeks into `buf` once readable; the data stays queued.
     pub(crate) fn poll_peek_priv(
         &self,
@@ -740,16 +432,6 @@ impl TcpStream {
         }))?;
         Poll::Ready(Ok(buf.filled().len() - before))
     }
-
-    /// Shuts down the write direction (what `AsyncWrite::poll_shutdown` does).
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        match self.io.shutdown(how) {
-            // The peer reset the connection: there is nothing left to shut
-            // down, which is what the caller wanted.
-            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
-            result => result,
-        }
-    }
 }
 
 impl TryFrom<std::net::TcpStream> for TcpStream {
@@ -762,68 +444,11 @@ impl TryFrom<std::net::TcpStream> for TcpStream {
     }
 }
 
-impl AsyncRead for TcpStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for TcpStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        // Writes go straight to the kernel; there is nothing to flush.
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
-    }
-}
-
-impl fmt::Debug for TcpStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
-    }
-}
-
-impl AsRef<Self> for TcpStream {
-    fn as_ref(&self) -> &Self {
-        self
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
+stream_api! {
+    stream: TcpStream,
+    setup: concat!(
+        "let listener = weft::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n",
+        "let mut stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;\n",
+        "let (peer, _) = listener.accept().await?;\n",
+    ),
 }

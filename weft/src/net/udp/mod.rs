@@ -3,16 +3,14 @@
 mod buffers;
 mod options;
 
-#[cfg(feature = "io-util")]
-pub(crate) use buffers::recv_into;
-
-use crate::io::{Interest, Ready};
+use crate::io::Interest;
 use crate::net::addr::{self, ToSocketAddrs};
-use crate::runtime::io::{Direction, PollEvented};
-use std::fmt;
+use crate::net::datagram_api::datagram_api;
+use crate::net::socket_io::SocketIo;
+use crate::runtime::io::Direction;
 use std::io;
 use std::net::{self, SocketAddr};
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::unix::io::{FromRawFd, IntoRawFd};
 use std::task::{Context, Poll};
 
 /// A UDP socket.
@@ -39,7 +37,7 @@ use std::task::{Context, Poll};
 /// # }
 /// ```
 pub struct UdpSocket {
-    io: PollEvented<mio::net::UdpSocket>,
+    io: SocketIo<mio::net::UdpSocket>,
 }
 
 impl UdpSocket {
@@ -81,7 +79,7 @@ impl UdpSocket {
 
     #[track_caller]
     fn new(socket: mio::net::UdpSocket) -> io::Result<UdpSocket> {
-        let io = PollEvented::new(socket)?;
+        let io = SocketIo::new(socket)?;
         Ok(UdpSocket { io })
     }
 
@@ -187,184 +185,6 @@ impl UdpSocket {
         }))
     }
 
-    /// Waits for any of the requested ready states (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let ready = sock.ready(weft::io::Interest::WRITABLE).await?;
-    /// assert!(ready.is_writable());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
-    }
-
-    /// Waits for the socket to become writable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.writable().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for write readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// std::future::poll_fn(|cx| sock.poll_send_ready(cx)).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
-    }
-
-    /// Sends data to the connected peer; returns the number of bytes sent.
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// assert_eq!(sock.send(b"hello").await?, 5);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::WRITABLE, || self.io.send(buf))
-            .await
-    }
-
-    /// Polls to send data to the connected peer.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// let n = std::future::poll_fn(|cx| sock.poll_send(cx, b"abc")).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io
-            .registration()
-            .poll_io(cx, Direction::Write, || self.io.send(buf))
-    }
-
-    /// Tries to send to the connected peer without waiting (`WouldBlock` if
-    /// the socket is not writable).
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// sock.writable().await?;
-    /// assert_eq!(sock.try_send(b"x")?, 1);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || self.io.send(buf))
-    }
-
-    /// Waits for the socket to become readable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// peer.send_to(b"x", sock.local_addr()?).await?;
-    /// sock.readable().await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for read readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// peer.send_to(b"x", sock.local_addr()?).await?;
-    /// std::future::poll_fn(|cx| sock.poll_recv_ready(cx)).await?;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
-    }
-
-    /// Receives one datagram from the connected peer; excess bytes of a
-    /// datagram larger than `buf` are discarded. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// peer.send_to(b"hey", sock.local_addr()?).await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(sock.recv(&mut buf).await?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE | Interest::ERROR, || self.io.recv(buf))
-            .await
-    }
-
-    /// Tries to receive one datagram from the connected peer without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let peer = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.connect(peer.local_addr()?).await?;
-    /// assert_eq!(sock.try_recv(&mut [0; 8]).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.recv(buf))
-    }
-
     /// Sends data to `target`, the first address it resolves to. Cancel safe.
     ///
     /// ```
@@ -381,7 +201,6 @@ impl UdpSocket {
         match addrs.next() {
             Some(target) => {
                 self.io
-                    .registration()
                     .async_io(Interest::WRITABLE, || self.io.send_to(buf, target))
                     .await
             }
@@ -412,7 +231,6 @@ impl UdpSocket {
         target: SocketAddr,
     ) -> Poll<io::Result<usize>> {
         self.io
-            .registration()
             .poll_io(cx, Direction::Write, || self.io.send_to(buf, target))
     }
 
@@ -430,7 +248,6 @@ impl UdpSocket {
     /// ```
     pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
         self.io
-            .registration()
             .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
     }
 
@@ -450,7 +267,6 @@ impl UdpSocket {
     /// ```
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || {
                 self.io.recv_from(buf)
             })
@@ -469,48 +285,7 @@ impl UdpSocket {
     /// ```
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .try_io(Interest::READABLE, || self.io.recv_from(buf))
-    }
-
-    /// Runs `f` if the socket looks ready for `interest`, clearing readiness
-    /// if it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// sock.writable().await?;
-    /// let n = sock.try_io(weft::io::Interest::WRITABLE, || Ok(7))?;
-    /// assert_eq!(n, 7);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
-    }
-
-    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let sock = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let n = sock.async_io(weft::io::Interest::WRITABLE, || Ok(3)).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
     }
 
     /// Receives a datagram from the connected peer without removing it from
@@ -531,7 +306,6 @@ impl UdpSocket {
     /// ```
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || self.io.peek(buf))
             .await
     }
@@ -549,9 +323,7 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.peek(buf))
+        self.io.try_io(Interest::READABLE, || self.io.peek(buf))
     }
 
     /// Receives a datagram and its sender without removing it from the queue.
@@ -571,7 +343,6 @@ impl UdpSocket {
     /// ```
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || {
                 self.io.peek_from(buf)
             })
@@ -590,7 +361,6 @@ impl UdpSocket {
     /// ```
     pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
-            .registration()
             .try_io(Interest::READABLE, || self.io.peek_from(buf))
     }
 
@@ -609,7 +379,6 @@ impl UdpSocket {
     /// ```
     pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
         self.io
-            .registration()
             .async_io(Interest::READABLE | Interest::ERROR, || {
                 self.peek_sender_inner()
             })
@@ -631,7 +400,6 @@ impl UdpSocket {
     /// ```
     pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
         self.io
-            .registration()
             .poll_io(cx, Direction::Read, || self.peek_sender_inner())
     }
 
@@ -647,7 +415,6 @@ impl UdpSocket {
     /// ```
     pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
         self.io
-            .registration()
             .try_io(Interest::READABLE, || self.peek_sender_inner())
     }
 
@@ -671,21 +438,21 @@ impl TryFrom<net::UdpSocket> for UdpSocket {
     }
 }
 
-impl fmt::Debug for UdpSocket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
-    }
+/// The IP address in `addr` (a UDP socket's peers always have one).
+pub(super) fn ip_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
+    addr.as_socket()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not an IP address"))
 }
 
-impl AsRawFd for UdpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UdpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
+datagram_api! {
+    socket: UdpSocket,
+    addr: SocketAddr,
+    sender: ip_addr,
+    recv_interest: Interest::READABLE | Interest::ERROR,
+    setup: concat!(
+        "let socket = weft::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+        "let peer = weft::net::UdpSocket::bind(\"127.0.0.1:0\").await?;\n",
+        "socket.connect(peer.local_addr()?).await?;\n",
+        "peer.connect(socket.local_addr()?).await?;\n",
+    ),
 }

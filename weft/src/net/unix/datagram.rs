@@ -1,16 +1,13 @@
 //! `UnixDatagram`: Unix datagram sockets.
 
-use crate::io::{Interest, ReadBuf, Ready};
-#[cfg(feature = "io-util")]
-use crate::net::udp::recv_into;
+use crate::io::{Interest, Ready};
+use crate::net::datagram_api::datagram_api;
+use crate::net::socket_io::SocketIo;
 use crate::net::unix::SocketAddr;
-use crate::runtime::io::{Direction, PollEvented};
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
-use std::fmt;
+use crate::runtime::io::Direction;
 use std::io;
 use std::net::Shutdown;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::unix::io::{FromRawFd, IntoRawFd};
 use std::os::unix::net;
 use std::path::Path;
 use std::task::{Context, Poll};
@@ -59,13 +56,13 @@ fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
 /// # }
 /// ```
 pub struct UnixDatagram {
-    io: PollEvented<mio::net::UnixDatagram>,
+    io: SocketIo<mio::net::UnixDatagram>,
 }
 
 impl UnixDatagram {
     #[track_caller]
     pub(crate) fn from_mio(socket: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
-        let io = PollEvented::new(socket)?;
+        let io = SocketIo::new(socket)?;
         Ok(UnixDatagram { io })
     }
 
@@ -126,8 +123,8 @@ impl UnixDatagram {
         let (a, b) = mio::net::UnixDatagram::pair()?;
         let a = UnixDatagram::from_mio(a)?;
         let b = UnixDatagram::from_mio(b)?;
-        a.io.registration().assume_ready(Ready::WRITABLE);
-        b.io.registration().assume_ready(Ready::WRITABLE);
+        a.io.assume_ready(Ready::WRITABLE);
+        b.io.assume_ready(Ready::WRITABLE);
         Ok((a, b))
     }
 
@@ -222,122 +219,6 @@ impl UnixDatagram {
         self.io.connect(path)
     }
 
-    /// Waits for any of the requested ready states (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert!(a.ready(weft::io::Interest::WRITABLE).await?.is_writable());
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
-    }
-
-    /// Waits for the socket to become writable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.writable().await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for write readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// std::future::poll_fn(|cx| a.poll_send_ready(cx)).await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
-    }
-
-    /// Waits for the socket to become readable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// b.send(b"x").await?;
-    /// a.readable().await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for read readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// b.send(b"x").await?;
-    /// std::future::poll_fn(|cx| a.poll_recv_ready(cx)).await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
-    }
-
-    /// Sends data to the connected peer. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.send(b"abc").await?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::WRITABLE, || self.io.send(buf))
-            .await
-    }
-
-    /// Tries to send to the connected peer without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.try_send(b"abc")?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || self.io.send(buf))
-    }
-
     /// Tries to send to `target` without waiting.
     ///
     /// ```
@@ -363,45 +244,7 @@ impl UnixDatagram {
         P: AsRef<Path>,
     {
         self.io
-            .registration()
             .try_io(Interest::WRITABLE, || self.io.send_to(buf, target))
-    }
-
-    /// Receives one datagram from the connected peer. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(b.recv(&mut buf).await?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE, || self.io.recv(buf))
-            .await
-    }
-
-    /// Tries to receive one datagram without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert!(b.try_recv(&mut [0; 8]).is_err());
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || self.io.recv(buf))
     }
 
     /// Sends data to the socket at `target`. Cancel safe.
@@ -428,7 +271,6 @@ impl UnixDatagram {
         P: AsRef<Path>,
     {
         self.io
-            .registration()
             .async_io(Interest::WRITABLE, || self.io.send_to(buf, target.as_ref()))
             .await
     }
@@ -451,7 +293,6 @@ impl UnixDatagram {
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         let (n, addr) = self
             .io
-            .registration()
             .async_io(Interest::READABLE, || self.io.recv_from(buf))
             .await?;
         Ok((n, SocketAddr(addr)))
@@ -485,27 +326,9 @@ impl UnixDatagram {
     where
         P: AsRef<Path>,
     {
-        self.io.registration().poll_io(cx, Direction::Write, || {
+        self.io.poll_io(cx, Direction::Write, || {
             self.io.send_to(buf, target.as_ref())
         })
-    }
-
-    /// Polls to send data to the connected peer.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// let n = std::future::poll_fn(|cx| a.poll_send(cx, b"abc")).await?;
-    /// assert_eq!(n, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_send(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.io
-            .registration()
-            .poll_io(cx, Direction::Write, || self.io.send(buf))
     }
 
     /// Tries to receive one datagram and its sender without waiting.
@@ -522,48 +345,8 @@ impl UnixDatagram {
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         let (n, addr) = self
             .io
-            .registration()
             .try_io(Interest::READABLE, || self.io.recv_from(buf))?;
         Ok((n, SocketAddr(addr)))
-    }
-
-    /// Runs `f` if the socket looks ready for `interest`, clearing readiness if
-    /// it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.try_io(weft::io::Interest::WRITABLE, || Ok(1))?, 1);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
-    }
-
-    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// assert_eq!(a.async_io(weft::io::Interest::WRITABLE, || Ok(2)).await?, 2);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
     }
 
     /// Returns the local address that this socket is bound to.
@@ -626,151 +409,6 @@ impl UnixDatagram {
     pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         self.io.shutdown(how)
     }
-
-    /// Polls to receive one datagram from the connected peer into `buf`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut storage = [0; 8];
-    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
-    /// std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
-    /// assert_eq!(buf.filled(), b"abc");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
-    }
-
-    /// Polls to receive one datagram and its sender into `buf`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut storage = [0; 8];
-    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
-    /// let from = std::future::poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
-    /// assert!(from.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_recv_from(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<SocketAddr>> {
-        self.io.poll_recv_uninit(cx, buf, false, |io, dst| {
-            let (n, addr) = socket2::SockRef::from(io).recv_from(dst)?;
-            Ok((n, unix_addr(&addr)?))
-        })
-    }
-
-    /// Tries to receive one datagram into `buf`'s spare capacity without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// b.readable().await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// assert_eq!(b.try_recv_buf(&mut buf)?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
-            .map(|(n, ())| n)
-        })
-    }
-
-    /// Receives one datagram into `buf`'s spare capacity.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// assert_eq!(b.recv_buf(&mut buf).await?, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE, || {
-                recv_into(buf, |dst| {
-                    socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-                })
-                .map(|(n, ())| n)
-            })
-            .await
-    }
-
-    /// Tries to receive one datagram and its sender into `buf`'s spare capacity
-    /// without waiting.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// b.readable().await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// let (n, from) = b.try_recv_buf_from(&mut buf)?;
-    /// assert_eq!(n, 3);
-    /// assert!(from.is_unnamed());
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            recv_into(buf, |dst| {
-                let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
-                Ok((n, unix_addr(&addr)?))
-            })
-        })
-    }
-
-    /// Receives one datagram and its sender into `buf`'s spare capacity.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixDatagram::pair()?;
-    /// a.send(b"abc").await?;
-    /// let mut buf = Vec::with_capacity(8);
-    /// let (n, _from) = b.recv_buf_from(&mut buf).await?;
-    /// assert_eq!(n, 3);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
-        self.io
-            .registration()
-            .async_io(Interest::READABLE, || {
-                recv_into(buf, |dst| {
-                    let (n, addr) = socket2::SockRef::from(&*self.io).recv_from(dst)?;
-                    Ok((n, unix_addr(&addr)?))
-                })
-            })
-            .await
-    }
 }
 
 impl TryFrom<net::UnixDatagram> for UnixDatagram {
@@ -783,21 +421,12 @@ impl TryFrom<net::UnixDatagram> for UnixDatagram {
     }
 }
 
-impl fmt::Debug for UnixDatagram {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
-    }
-}
-
-impl AsRawFd for UnixDatagram {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UnixDatagram {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
+datagram_api! {
+    socket: UnixDatagram,
+    addr: SocketAddr,
+    sender: unix_addr,
+    recv_interest: Interest::READABLE,
+    setup: concat!(
+        "let (socket, peer) = weft::net::UnixDatagram::pair()?;\n",
+    ),
 }

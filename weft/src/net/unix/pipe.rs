@@ -5,7 +5,7 @@
 //! for their one direction. They share their implementation with the
 //! stdio pipes of `weft::process` (`runtime::io::{PipeWriter, PipeReader}`).
 
-use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::io::{Interest, Ready};
 use crate::runtime::io::{PipeReader, PipeWriter};
 #[cfg(feature = "io-util")]
 use bytes::BufMut;
@@ -13,9 +13,8 @@ use mio::unix::pipe as mio_pipe;
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
-use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Creates an anonymous pipe, both ends registered with the current runtime.
@@ -289,10 +288,29 @@ fn access_mode(fd: BorrowedFd<'_>) -> io::Result<(bool, bool)> {
     ))
 }
 
+/// Checks that `fd` is a pipe open for `end`'s direction (`from_owned_fd`).
+fn check_end(fd: BorrowedFd<'_>, end: PipeEnd) -> io::Result<()> {
+    if !is_pipe(fd)? {
+        return Err(not_a_pipe());
+    }
+    let (readable, writable) = access_mode(fd)?;
+    match end {
+        PipeEnd::Receiver if !readable => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not in O_RDONLY or O_RDWR access mode",
+        )),
+        PipeEnd::Sender if !writable => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not in O_WRONLY or O_RDWR access mode",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The writing end of a Unix pipe.
 ///
 /// Made by [`pipe`], [`OpenOptions::open_sender`] (a FIFO), or from an open
-/// fd ([`Sender::from_owned_fd`]). Implements [`AsyncWrite`].
+/// fd ([`Sender::from_owned_fd`]). Implements [`AsyncWrite`](crate::io::AsyncWrite).
 ///
 /// ```
 /// use weft::io::{AsyncReadExt, AsyncWriteExt};
@@ -316,7 +334,7 @@ pub struct Sender {
 /// The reading end of a Unix pipe.
 ///
 /// Made by [`pipe`], [`OpenOptions::open_receiver`] (a FIFO), or from an
-/// open fd ([`Receiver::from_owned_fd`]). Implements [`AsyncRead`]; a read
+/// open fd ([`Receiver::from_owned_fd`]). Implements [`AsyncRead`](crate::io::AsyncRead); a read
 /// returns 0 (end of file) once every writer has closed.
 ///
 /// ```
@@ -388,15 +406,7 @@ impl Sender {
     /// ```
     #[track_caller]
     pub fn from_owned_fd(owned_fd: OwnedFd) -> io::Result<Sender> {
-        if !is_pipe(owned_fd.as_fd())? {
-            return Err(not_a_pipe());
-        }
-        if !access_mode(owned_fd.as_fd())?.1 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not in O_WRONLY or O_RDWR access mode",
-            ));
-        }
+        check_end(owned_fd.as_fd(), PipeEnd::Sender)?;
         Ok(Sender {
             inner: PipeWriter::from_owned_fd(owned_fd)?,
         })
@@ -634,15 +644,7 @@ impl Receiver {
     /// ```
     #[track_caller]
     pub fn from_owned_fd(owned_fd: OwnedFd) -> io::Result<Receiver> {
-        if !is_pipe(owned_fd.as_fd())? {
-            return Err(not_a_pipe());
-        }
-        if !access_mode(owned_fd.as_fd())?.0 {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "not in O_RDONLY or O_RDWR access mode",
-            ));
-        }
+        check_end(owned_fd.as_fd(), PipeEnd::Receiver)?;
         Ok(Receiver {
             inner: PipeReader::from_owned_fd(owned_fd)?,
         })
@@ -810,8 +812,10 @@ impl Receiver {
     /// ```
     #[cfg(feature = "io-util")]
     pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        crate::net::udp::recv_into(buf, |dst| self.inner.try_read_uninit(dst).map(|n| (n, ())))
-            .map(|(n, ())| n)
+        crate::net::socket_io::recv_into(buf, |dst| {
+            self.inner.try_read_uninit(dst).map(|n| (n, ()))
+        })
+        .map(|(n, ())| n)
     }
 
     /// Runs `f` if the pipe looks readable, clearing readability if `f`
@@ -869,68 +873,5 @@ impl Receiver {
     }
 }
 
-impl AsyncWrite for Sender {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.inner.poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.inner.poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl AsyncRead for Receiver {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.inner.poll_read(cx, buf)
-    }
-}
-
-impl AsRawFd for Sender {
-    fn as_raw_fd(&self) -> RawFd {
-        self.inner.as_raw_fd()
-    }
-}
-
-impl AsFd for Sender {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while borrowed.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
-}
-
-impl AsRawFd for Receiver {
-    fn as_raw_fd(&self) -> RawFd {
-        self.inner.as_raw_fd()
-    }
-}
-
-impl AsFd for Receiver {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while borrowed.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
-}
+crate::util::pipe_traits::pipe_writer_traits!(Sender);
+crate::util::pipe_traits::pipe_reader_traits!(Receiver);

@@ -1,21 +1,15 @@
 //! `UnixStream`: a connected Unix stream socket.
 
-use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
+use crate::io::Ready;
+use crate::net::socket_io::SocketIo;
+use crate::net::stream_api::stream_api;
 use crate::net::unix::split::{self, ReadHalf, WriteHalf};
 use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::net::unix::{ucred, SocketAddr, UCred};
-use crate::runtime::io::PollEvented;
-#[cfg(feature = "io-util")]
-use bytes::BufMut;
-use std::fmt;
-use std::future::poll_fn;
-use std::io::{self, Read, Write};
-use std::net::Shutdown;
-use std::os::unix::io::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::io;
+use std::os::unix::io::{AsRawFd, FromRawFd, IntoRawFd};
 use std::os::unix::net;
 use std::path::Path;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 /// A structure representing a connected Unix socket.
 ///
@@ -31,25 +25,21 @@ use std::task::{Context, Poll};
 /// # }
 /// ```
 pub struct UnixStream {
-    io: PollEvented<mio::net::UnixStream>,
+    pub(super) io: SocketIo<mio::net::UnixStream>,
 }
 
 impl UnixStream {
     #[track_caller]
     pub(crate) fn new(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
-        let io = PollEvented::new(stream)?;
+        let io = SocketIo::new(stream)?;
         Ok(UnixStream { io })
     }
 
-    /// An accepted stream starts out assumed readable and writable (see
-    /// `TcpStream::new_accepted`).
+    /// See `SocketIo::new_accepted`.
+    #[track_caller]
     pub(crate) fn new_accepted(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
-        let stream = UnixStream::new(stream)?;
-        stream
-            .io
-            .registration()
-            .assume_ready(Ready::READABLE | Ready::WRITABLE);
-        Ok(stream)
+        let io = SocketIo::new_accepted(stream)?;
+        Ok(UnixStream { io })
     }
 
     /// Connects to the socket named by `path`.
@@ -106,235 +96,8 @@ impl UnixStream {
     }
 
     pub(crate) async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
-        let stream = UnixStream::new(stream)?;
-        poll_fn(|cx| stream.io.registration().poll_write_ready(cx)).await?;
-        if let Some(e) = stream.io.take_error()? {
-            return Err(e);
-        }
-        Ok(stream)
-    }
-
-    /// Waits for any of the requested ready states (possibly a false positive).
-    /// Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// let ready = a.ready(weft::io::Interest::WRITABLE).await?;
-    /// assert!(ready.is_writable());
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        let event = self.io.registration().readiness(interest).await?;
-        Ok(event.ready)
-    }
-
-    /// Waits for the socket to become readable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// b.try_write(b"x")?;
-    /// a.readable().await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn readable(&self) -> io::Result<()> {
-        self.ready(Interest::READABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for read readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// b.try_write(b"x")?;
-    /// std::future::poll_fn(|cx| a.poll_read_ready(cx)).await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_read_ready(cx).map_ok(|_| ())
-    }
-
-    /// Tries to read without waiting: `WouldBlock` if no data is available,
-    /// `Ok(0)` at end of stream.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// b.try_write(b"hey")?;
-    /// a.readable().await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(a.try_read(&mut buf)?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read(buf))
-    }
-
-    /// Like [`try_read`](UnixStream::try_read), into several buffers.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// b.try_write(b"hey")?;
-    /// a.readable().await?;
-    /// let mut buf = [0; 8];
-    /// assert_eq!(a.try_read_vectored(&mut [std::io::IoSliceMut::new(&mut buf)])?, 3);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_read_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
-    }
-
-    /// Tries to read into `buf`'s spare capacity without waiting, advancing
-    /// it by the number of bytes read.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// b.try_write(b"abc")?;
-    /// a.readable().await?;
-    /// let mut buf = Vec::new();
-    /// assert_eq!(a.try_read_buf(&mut buf)?, 3);
-    /// assert_eq!(buf, b"abc");
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(feature = "io-util")]
-    pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.registration().try_io(Interest::READABLE, || {
-            crate::net::udp::recv_into(buf, |dst| {
-                socket2::SockRef::from(&*self.io).recv(dst).map(|n| (n, ()))
-            })
-            .map(|(n, ())| n)
-        })
-    }
-
-    /// Waits for the socket to become writable. Cancel safe.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// a.writable().await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn writable(&self) -> io::Result<()> {
-        self.ready(Interest::WRITABLE).await?;
-        Ok(())
-    }
-
-    /// Polls for write readiness. Only the last task to poll is woken.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// std::future::poll_fn(|cx| a.poll_write_ready(cx)).await?;
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.registration().poll_write_ready(cx).map_ok(|_| ())
-    }
-
-    /// Tries to write without waiting: `WouldBlock` if the send buffer is full.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// assert_eq!(a.try_write(b"hello")?, 5);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write(buf))
-    }
-
-    /// Like [`try_write`](UnixStream::try_write), from several buffers.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// assert_eq!(a.try_write_vectored(&[std::io::IoSlice::new(b"ab")])?, 2);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_write_vectored(&self, buf: &[io::IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .registration()
-            .try_io(Interest::WRITABLE, || (&*self.io).write_vectored(buf))
-    }
-
-    /// Runs `f` if the socket looks ready for `interest`, clearing readiness if
-    /// it returns `WouldBlock`. `f` must do non-blocking I/O on this socket.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// let n = a.try_io(weft::io::Interest::WRITABLE, || Ok(1))?;
-    /// assert_eq!(n, 1);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn try_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnOnce() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().try_io(interest, f)
-    }
-
-    /// Waits for `interest`, runs `f`, and repeats while it returns `WouldBlock`.
-    ///
-    /// ```
-    /// # #[weft::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// let (a, b) = weft::net::UnixStream::pair()?;
-    /// let n = a.async_io(weft::io::Interest::WRITABLE, || Ok(2)).await?;
-    /// assert_eq!(n, 2);
-    /// # drop((a, b));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn async_io<R>(
-        &self,
-        interest: Interest,
-        f: impl FnMut() -> io::Result<R>,
-    ) -> io::Result<R> {
-        self.io.registration().async_io(interest, f).await
+        let io = SocketIo::connect(stream).await?;
+        Ok(UnixStream { io })
     }
 
     /// Wraps a connected `std` stream. The caller is responsible for putting it
@@ -404,8 +167,8 @@ impl UnixStream {
         let b = UnixStream::new(b)?;
         // Both ends of a fresh pair are writable; no need to wait for the
         // driver's first event to find out.
-        a.io.registration().assume_ready(Ready::WRITABLE);
-        b.io.registration().assume_ready(Ready::WRITABLE);
+        a.io.assume_ready(Ready::WRITABLE);
+        b.io.assume_ready(Ready::WRITABLE);
         Ok((a, b))
     }
 
@@ -503,41 +266,6 @@ impl UnixStream {
     pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
         split_owned::split_owned(self)
     }
-
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_recv_uninit(cx, buf, true, |io, dst| {
-            socket2::SockRef::from(io).recv(dst).map(|n| (n, ()))
-        })
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
-    pub(crate) fn shutdown_std(&self, how: Shutdown) -> io::Result<()> {
-        match self.io.shutdown(how) {
-            // The peer reset the connection: there is nothing left to shut
-            // down, which is what the caller wanted.
-            Err(e) if e.kind() == io::ErrorKind::NotConnected => Ok(()),
-            result => result,
-        }
-    }
 }
 
 impl TryFrom<net::UnixStream> for UnixStream {
@@ -550,67 +278,9 @@ impl TryFrom<net::UnixStream> for UnixStream {
     }
 }
 
-impl AsyncRead for UnixStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.poll_read_priv(cx, buf)
-    }
-}
-
-impl AsyncWrite for UnixStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_priv(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.poll_write_vectored_priv(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        true
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(self.shutdown_std(Shutdown::Write))
-    }
-}
-
-impl fmt::Debug for UnixStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (*self.io).fmt(f)
-    }
-}
-
-impl AsRef<Self> for UnixStream {
-    fn as_ref(&self) -> &Self {
-        self
-    }
-}
-
-impl AsRawFd for UnixStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
-    }
-}
-
-impl AsFd for UnixStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        // SAFETY: the fd is owned by `self` and stays open while the borrow lives.
-        unsafe { BorrowedFd::borrow_raw(self.as_raw_fd()) }
-    }
+stream_api! {
+    stream: UnixStream,
+    setup: concat!(
+        "let (mut stream, peer) = weft::net::UnixStream::pair()?;\n",
+    ),
 }
