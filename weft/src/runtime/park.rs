@@ -523,17 +523,22 @@ mod tests {
         t.join().unwrap();
     }
 
-    /// Steps 1-3 after a spin that found nothing: the sleeper is woken.
-    #[test]
-    fn wake_after_spin_gave_up_wakes_the_sleeper() {
-        let mut park = ParkThread::new();
+    /// A thread that unparks `park` once it has gone to sleep.
+    fn unpark_once_parked(park: &ParkThread) -> std::thread::JoinHandle<()> {
         let unpark = park.unpark();
-        let t = std::thread::spawn(move || {
+        std::thread::spawn(move || {
             while unpark.inner.state.load(SeqCst) != PARKED {
                 std::thread::yield_now();
             }
             unpark.unpark();
-        });
+        })
+    }
+
+    /// Steps 1-3 after a spin that found nothing: the sleeper is woken.
+    #[test]
+    fn wake_after_spin_gave_up_wakes_the_sleeper() {
+        let mut park = ParkThread::new();
+        let t = unpark_once_parked(&park);
         assert_eq!(
             park.park_after_spin(Duration::from_micros(1)),
             Woke::AfterSleeping
@@ -543,7 +548,7 @@ mod tests {
     }
 
     /// A backed-off adaptive spin parks at once, and the sleeper is still
-    /// woken; a spin that sees its unpark turns spinning back on.
+    /// woken; an unpark already pending is taken without sleeping.
     #[test]
     fn adaptive_park_after_backoff_wakes_the_sleeper() {
         let mut park = ParkThread::new();
@@ -551,13 +556,7 @@ mod tests {
         for _ in 0..MISSES_BEFORE_BACKOFF {
             assert!(!spin.spin_until(Duration::from_micros(1), || false));
         }
-        let unpark = park.unpark();
-        let t = std::thread::spawn(move || {
-            while unpark.inner.state.load(SeqCst) != PARKED {
-                std::thread::yield_now();
-            }
-            unpark.unpark();
-        });
+        let t = unpark_once_parked(&park);
         assert_eq!(
             park.park_after_adaptive_spin(&mut spin, Duration::from_secs(60)),
             Woke::AfterSleeping
