@@ -554,14 +554,16 @@ mod tests {
     /// fast enough found none and started a new thread).
     #[test]
     fn back_to_back_spawn_blocking_reuses_one_thread() {
-        let runtimes = [
-            Builder::new_current_thread().enable_all().build().unwrap(),
+        #[allow(unused_mut)] // without rt-multi-thread there is only one
+        let mut runtimes = vec![Builder::new_current_thread().enable_all().build().unwrap()];
+        #[cfg(feature = "rt-multi-thread")]
+        runtimes.push(
             Builder::new_multi_thread()
                 .worker_threads(1)
                 .enable_all()
                 .build()
                 .unwrap(),
-        ];
+        );
         for rt in runtimes {
             for i in 0..300_u64 {
                 let v = rt
