@@ -23,9 +23,10 @@ use crate::runtime::{TryCurrentError, TryCurrentErrorKind};
 use crate::task::coop::Budget;
 use crate::task::local_set::LocalSetOwner;
 use crate::task::Id;
+#[cfg(not(loom))]
+use std::cell::OnceCell;
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
 use std::rc::Rc;
 use std::task::Waker;
 
@@ -49,9 +50,14 @@ struct Context {
     task_id: Cell<Option<Id>>,
     local_set: RefCell<Option<Rc<LocalSetOwner>>>,
     rng: Cell<u64>,
-    /// The parker `block_on` sleeps on; loom's parkers cannot outlive a model.
+    /// The parker `block_on` sleeps on, made on first use and lent in
+    /// place; loom's parkers cannot outlive a model.
     #[cfg(not(loom))]
-    parker: Cell<Option<CachedParker>>,
+    parker: OnceCell<CachedParker>,
+    /// Whether `parker` is lent out: a `block_on` nested in a future polled
+    /// by another (a `blocking_recv` inside `Handle::block_on`) makes its own.
+    #[cfg(not(loom))]
+    parker_lent: Cell<bool>,
 }
 
 thread_local! {
@@ -66,7 +72,9 @@ thread_local! {
             local_set: RefCell::new(None),
             rng: Cell::new(0),
             #[cfg(not(loom))]
-            parker: Cell::new(None),
+            parker: OnceCell::new(),
+            #[cfg(not(loom))]
+            parker_lent: Cell::new(false),
         }
     };
 }
@@ -307,84 +315,78 @@ pub(crate) fn enter_runtime<R>(
 /// thread already drives a runtime.
 ///
 /// This is all of `block_on`'s overhead for a future that is ready at once,
-/// so it makes one thread-local access on the way in (enter the runtime, give
-/// the first poll a fresh coop budget, take the cached parker) and one on the
-/// way out.
+/// so it makes one thread-local access: the whole call runs inside it, and
+/// the context (the saved state, the coop budget, the parker, lent in place)
+/// is reached through that one reference.
 #[track_caller]
 pub(crate) fn block_on_entered<F: std::future::Future>(
     handle: &scheduler::Handle,
     future: F,
 ) -> F::Output {
-    // The saved state is taken out exactly once, in `drop`: `ManuallyDrop`
-    // spares the fast path the drop glue of already-moved fields.
-    struct Exit {
-        prev: ManuallyDrop<Current>,
-        depth: usize,
+    /// Puts back what entering changed, on return and on unwind.
+    struct Exit<'a> {
+        ctx: &'a Context,
+        entered: Entered,
         budget: Budget,
-        parker: ManuallyDrop<CachedParker>,
     }
-    impl Drop for Exit {
+    impl Drop for Exit<'_> {
         #[inline]
         fn drop(&mut self) {
-            // SAFETY: `drop` runs once and nothing reads the fields after it.
-            let (mut prev, parker) = unsafe {
-                (
-                    Some(ManuallyDrop::take(&mut self.prev)),
-                    ManuallyDrop::take(&mut self.parker),
-                )
-            };
-            let _ = CONTEXT.try_with(|ctx| {
-                ctx.budget.set(self.budget);
-                #[cfg(not(loom))]
-                ctx.parker.set(Some(parker));
-                #[cfg(loom)]
-                drop(parker);
-                ctx.runtime.set(EnterRuntime::NotEntered);
-                ctx.leave_depth(self.depth, &mut prev);
-            });
+            self.ctx.budget.set(self.budget);
+            self.ctx.exit_runtime(&mut self.entered);
         }
     }
 
-    let entered = CONTEXT.try_with(|ctx| {
+    let run = CONTEXT.try_with(move |ctx| {
+        // Nested: the future is dropped here, unpolled, and the panic is
+        // raised outside the closure so that it names the caller.
         let entered = ctx.enter_runtime(handle, true)?;
-        #[cfg(not(loom))]
-        let parker = ctx.parker.take();
-        #[cfg(loom)]
-        let parker = None;
-        Some(Exit {
-            prev: ManuallyDrop::new(entered.prev.unwrap_or(Current::None)),
-            depth: entered.depth,
+        let _exit = Exit {
+            ctx,
+            entered,
             budget: ctx.budget.replace(Budget::initial()),
-            parker: ManuallyDrop::new(parker.unwrap_or_else(CachedParker::new)),
-        })
+        };
+        // Pinned after `_exit`, so dropped before it: the future is dropped
+        // inside the runtime context, as the task of a `spawn` would be.
+        let future = std::pin::pin!(future);
+        Some(ctx.with_parker(|parker| parker.block_on(future)))
     });
-    let mut exit = match entered {
-        Ok(Some(exit)) => exit,
+    match run {
+        Ok(Some(output)) => output,
         Ok(None) => panic!("{}", NESTED_BLOCK_ON_ERROR),
         Err(_) => panic!("{}", THREAD_LOCAL_DESTROYED_ERROR),
-    };
-    // Declared after `exit`, so dropped before it: the future is dropped
-    // inside the runtime context, as the task of a `spawn` would be.
-    let future = std::pin::pin!(future);
-    exit.parker.block_on(future)
+    }
 }
 
-/// Takes the thread's cached parker (`None` if there is none or the
-/// thread-local is gone): the taker owns it until it puts it back, so a nested
-/// blocking call gets one of its own.
-pub(crate) fn take_cached_parker() -> Option<CachedParker> {
-    #[cfg(not(loom))]
-    return CONTEXT.try_with(|ctx| ctx.parker.take()).ok().flatten();
-    #[cfg(loom)]
-    None
+impl Context {
+    /// Calls `f` with the thread's parker, or with a new one if that is
+    /// lent out already (or under loom).
+    #[inline]
+    fn with_parker<R>(&self, f: impl FnOnce(&CachedParker) -> R) -> R {
+        #[cfg(not(loom))]
+        if !self.parker_lent.replace(true) {
+            struct Return<'a>(&'a Cell<bool>);
+            impl Drop for Return<'_> {
+                #[inline]
+                fn drop(&mut self) {
+                    self.0.set(false);
+                }
+            }
+            let _return = Return(&self.parker_lent);
+            return f(self.parker.get_or_init(CachedParker::new));
+        }
+        f(&CachedParker::new())
+    }
 }
 
-/// Puts a parker taken by [`take_cached_parker`] back.
-pub(crate) fn put_cached_parker(parker: CachedParker) {
-    #[cfg(not(loom))]
-    let _ = CONTEXT.try_with(|ctx| ctx.parker.set(Some(parker)));
-    #[cfg(loom)]
-    drop(parker);
+/// Calls `f` with this thread's cached parker (a new one if it is lent out
+/// or the thread-local is gone): a loop of blocking calls allocates once.
+pub(crate) fn with_cached_parker<R>(f: impl FnOnce(&CachedParker) -> R) -> R {
+    let mut f = Some(f);
+    match CONTEXT.try_with(|ctx| ctx.with_parker(|p| (f.take().unwrap())(p))) {
+        Ok(output) => output,
+        Err(_) => (f.take().unwrap())(&CachedParker::new()),
+    }
 }
 
 /// Whether this thread drives a runtime right now.

@@ -22,6 +22,7 @@
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{self, Arc, Condvar, Mutex};
+use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
@@ -77,35 +78,20 @@ impl ParkThread {
     /// Like `park`, but first watches for the unpark for up to `budget`
     /// (step 0): for a thread whose wake-up usually comes within
     /// microseconds (a `block_on` waiting for another thread's short work).
+    #[cfg(test)] // `CachedParker` spins on the `Parker` it lends in place
     pub(crate) fn park_after_spin(&mut self, budget: Duration) -> Woke {
-        let inner = &self.inner;
-        let seen = spin_until(budget, || inner.state.load(SeqCst) == NOTIFIED);
-        self.park_unless_seen(seen)
+        self.inner.park_after_spin(budget)
     }
 
     /// `park_after_spin`, with a spin that `spin` turns down where it does
     /// not pay.
+    #[cfg(test)]
     pub(crate) fn park_after_adaptive_spin(
         &mut self,
         spin: &mut AdaptiveSpin,
         budget: Duration,
     ) -> Woke {
-        let inner = &self.inner;
-        let seen = spin.spin_until(budget, || inner.state.load(SeqCst) == NOTIFIED);
-        self.park_unless_seen(seen)
-    }
-
-    /// Parks unless a spin has `seen` the unpark.
-    fn park_unless_seen(&mut self, seen: bool) -> Woke {
-        if seen {
-            // Only this thread takes `NOTIFIED` away: it is still there.
-            // Swapping (not storing) reads the unparker's write, so what it
-            // did before unparking is visible here.
-            let prev = self.inner.state.swap(EMPTY, SeqCst);
-            debug_assert_eq!(prev, NOTIFIED);
-            return Woke::WithoutSleeping;
-        }
-        self.inner.park(None)
+        self.inner.park_after_adaptive_spin(spin, budget)
     }
 
     /// Sleeps until unparked or until `timeout` has passed.
@@ -144,6 +130,33 @@ pub(crate) enum Woke {
 }
 
 impl Parker {
+    /// `ParkThread::park_after_spin`. On `Parker` (by shared reference) for
+    /// the owner of the sleeping side only: `ParkThread` and the
+    /// `CachedParker` that lends it in place (which is not `Sync`).
+    fn park_after_spin(&self, budget: Duration) -> Woke {
+        let seen = spin_until(budget, || self.state.load(SeqCst) == NOTIFIED);
+        self.park_unless_seen(seen)
+    }
+
+    /// `ParkThread::park_after_adaptive_spin`; same caveat.
+    fn park_after_adaptive_spin(&self, spin: &mut AdaptiveSpin, budget: Duration) -> Woke {
+        let seen = spin.spin_until(budget, || self.state.load(SeqCst) == NOTIFIED);
+        self.park_unless_seen(seen)
+    }
+
+    /// Parks unless a spin has `seen` the unpark.
+    fn park_unless_seen(&self, seen: bool) -> Woke {
+        if seen {
+            // Only the owner takes `NOTIFIED` away: it is still there.
+            // Swapping (not storing) reads the unparker's write, so what it
+            // did before unparking is visible here.
+            let prev = self.state.swap(EMPTY, SeqCst);
+            debug_assert_eq!(prev, NOTIFIED);
+            return Woke::WithoutSleeping;
+        }
+        self.park(None)
+    }
+
     fn park(&self, timeout: Option<Duration>) -> Woke {
         // Step 1, fast path: a pending notification is consumed without locking.
         if self
@@ -299,7 +312,7 @@ pub(crate) fn spin_until(budget: Duration, mut ready: impl FnMut() -> bool) -> b
 /// to sleep because this side stopped spinning, and a probe as short as a
 /// normal spin would then never see the work come back. One spin that finds
 /// its wake-up turns spinning back on.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct AdaptiveSpin {
     /// Spins in a row that ran out their budget.
     misses: u32,
@@ -394,8 +407,9 @@ pub(crate) struct CachedParker {
     park: ParkThread,
     waker: Waker,
     /// Whether waits that are not for blocking work end soon enough here
-    /// to be worth a spin (see [`WAIT_SPIN_BUDGET`]).
-    spin: AdaptiveSpin,
+    /// to be worth a spin (see [`WAIT_SPIN_BUDGET`]). A `Cell`: the parker
+    /// is lent in place, by shared reference, from the thread's context.
+    spin: Cell<AdaptiveSpin>,
 }
 
 /// How long a `block_on` thread watches for its wake-up before it sleeps
@@ -417,7 +431,7 @@ impl CachedParker {
         CachedParker {
             park,
             waker,
-            spin: AdaptiveSpin::new(),
+            spin: Cell::new(AdaptiveSpin::new()),
         }
     }
 
@@ -425,7 +439,7 @@ impl CachedParker {
     /// pending. The first poll runs with whatever coop budget the caller set
     /// up (entering a runtime sets a fresh one in the same thread-local
     /// access); every later poll gets a fresh budget of its own.
-    pub(crate) fn block_on<F: Future>(&mut self, mut future: Pin<&mut F>) -> F::Output {
+    pub(crate) fn block_on<F: Future>(&self, mut future: Pin<&mut F>) -> F::Output {
         let mut cx = Context::from_waker(&self.waker);
         if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
             return v;
@@ -439,11 +453,16 @@ impl CachedParker {
             let for_blocking_work = blocking_work_in_flight();
             #[cfg(loom)]
             let for_blocking_work = false;
+            // The parker is lent by shared reference; `CachedParker` is not
+            // `Sync`, so only this thread parks on it.
+            let parker = &self.park.inner;
             let _ = if for_blocking_work {
-                self.park.park_after_spin(SPIN_BUDGET)
+                parker.park_after_spin(SPIN_BUDGET)
             } else {
-                self.park
-                    .park_after_adaptive_spin(&mut self.spin, WAIT_SPIN_BUDGET)
+                let mut spin = self.spin.get();
+                let woke = parker.park_after_adaptive_spin(&mut spin, WAIT_SPIN_BUDGET);
+                self.spin.set(spin);
+                woke
             };
             if let Poll::Ready(v) = crate::task::coop::budget(|| future.as_mut().poll(&mut cx)) {
                 return v;
@@ -459,12 +478,9 @@ impl CachedParker {
 /// The parker is cached per thread, so a loop of blocking calls allocates once.
 pub(crate) fn block_on_thread<F: Future>(future: F) -> F::Output {
     let future = std::pin::pin!(future);
-    // Taken out (not borrowed) so that a nested `block_on_thread`, from a
-    // future polled here, gets a parker of its own.
-    let mut cached = super::context::take_cached_parker().unwrap_or_else(CachedParker::new);
-    let output = crate::task::coop::budget(|| cached.block_on(future));
-    super::context::put_cached_parker(cached);
-    output
+    super::context::with_cached_parker(|parker| {
+        crate::task::coop::budget(|| parker.block_on(future))
+    })
 }
 
 #[cfg(all(test, not(loom)))]
@@ -628,6 +644,30 @@ mod tests {
         }));
         assert_eq!(out, 7);
         t.join().unwrap();
+    }
+
+    /// A `block_on_thread` inside a future that another one polls gets a
+    /// parker of its own (the thread's is lent out), and both wake.
+    #[test]
+    fn nested_block_on_thread_gets_its_own_parker() {
+        let out = block_on_thread(async {
+            let (tx, rx) = std::sync::mpsc::channel::<Waker>();
+            let t = std::thread::spawn(move || rx.recv().unwrap().wake());
+            let mut sent = Some(tx);
+            let inner = block_on_thread(std::future::poll_fn(move |cx| match sent.take() {
+                Some(tx) => {
+                    tx.send(cx.waker().clone()).unwrap();
+                    Poll::Pending
+                }
+                None => Poll::Ready(6),
+            }));
+            t.join().unwrap();
+            crate::task::yield_now().await;
+            inner + 1
+        });
+        assert_eq!(out, 7);
+        // The thread's parker is back: a later call lends it again.
+        assert_eq!(block_on_thread(async { 8 }), 8);
     }
 }
 
