@@ -1,6 +1,7 @@
 //! Parking a thread until it is unparked: the bottom of the driver stack.
 //!
-//! `ParkThread` is owned by the one thread that sleeps on it; any number of
+//! `ParkThread` is owned by the one thread that sleeps on it (the thread's
+//! `CachedParker` lends one in place, but is not `Sync`); any number of
 //! `UnparkThread` clones wake it. The state word makes an unpark that arrives
 //! before the park a no-op for the kernel: the parker sees `NOTIFIED`, consumes
 //! it and returns without sleeping. Only a thread that really is asleep costs
@@ -398,10 +399,10 @@ fn blocking_work_in_flight() -> bool {
         .unwrap_or(false)
 }
 
-/// A parker with its waker, kept per thread (in the runtime context, see
-/// [`context::take_cached_parker`](super::context::take_cached_parker)) so
-/// that a `block_on` makes no reference-count traffic: the waker is lent to
-/// the future, not cloned.
+/// A parker with its waker, kept per thread (in the runtime context, lent in
+/// place by [`context::with_cached_parker`](super::context::with_cached_parker)
+/// and `block_on_entered`) so that a `block_on` makes no reference-count
+/// traffic: the waker is lent to the future, not cloned.
 #[derive(Debug)]
 pub(crate) struct CachedParker {
     park: ParkThread,
