@@ -9,7 +9,7 @@
 //!
 //! Each call costs a hand-off to a pool thread and back. To move many small
 //! pieces of data, batch them: read or write whole files with [`read`] and
-//! [`write`], or wrap a [`File`] in a
+//! [`write`](fn@write), or wrap a [`File`] in a
 //! [`BufReader`](crate::io::BufReader)/[`BufWriter`](crate::io::BufWriter).
 //!
 //! ```

@@ -3,7 +3,7 @@
 //! A task that loops over always-ready resources (a channel that always has a
 //! message, a socket that always has bytes) would never return to the
 //! scheduler and starve every other task on its worker. So each poll of a task
-//! gets a budget of [`BUDGET`] units; every weft resource consumes one unit
+//! gets a budget of 128 units; every weft resource consumes one unit
 //! when it makes progress ([`poll_proceed`]), and once the budget is spent it
 //! returns `Pending` (with its waker deferred until the driver has run) even
 //! when it could proceed. The task yields; the scheduler runs the others.

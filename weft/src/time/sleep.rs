@@ -17,7 +17,7 @@ use std::task::{ready, Context, Poll};
 /// delays). It should not be used for tasks that require high-resolution
 /// timers.
 ///
-/// To run something regularly on a schedule, see [`interval`].
+/// To run something regularly on a schedule, see [`interval`](crate::time::interval).
 ///
 /// # Cancellation
 ///
