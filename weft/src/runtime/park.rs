@@ -380,13 +380,13 @@ impl Default for AdaptiveSpin {
 
 /// Whether this machine has a second CPU for the thread we wait for.
 #[cfg(loom)]
-fn spinning_pays() -> bool {
+pub(crate) fn spinning_pays() -> bool {
     true
 }
 
 /// Whether this machine has a second CPU for the thread we wait for.
 #[cfg(not(loom))]
-fn spinning_pays() -> bool {
+pub(crate) fn spinning_pays() -> bool {
     static MULTI_CPU: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *MULTI_CPU.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
 }

@@ -11,6 +11,7 @@ use crate::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::Arc;
 use crate::loom::thread;
 use crate::runtime::driver::{self, Driver};
+use std::time::Duration;
 
 struct World {
     idle: Idle,
@@ -43,7 +44,9 @@ impl World {
     }
 }
 
-fn worker(world: Arc<World>, index: usize, mut park: Parker) {
+/// `spin`: how long the worker polls the driver before sleeping in it
+/// (`worker::Context::park_timeout`; loom checks twice, with a yield).
+fn worker(world: Arc<World>, index: usize, mut park: Parker, spin: Duration) {
     let mut searching = false;
     loop {
         if world.done.load(SeqCst) {
@@ -74,7 +77,7 @@ fn worker(world: Arc<World>, index: usize, mut park: Parker) {
             if world.done.load(SeqCst) {
                 return;
             }
-            park.park(&world.driver);
+            park.park(&world.driver, spin, || false);
             if world.done.load(SeqCst) {
                 return;
             }
@@ -88,7 +91,18 @@ fn worker(world: Arc<World>, index: usize, mut park: Parker) {
 
 #[test]
 fn task_from_outside_while_both_workers_go_to_sleep_runs() {
-    loom::model(|| {
+    model(Duration::ZERO);
+}
+
+/// The same with worker 0 polling the driver before it sleeps: a notify
+/// that lands while it spins must end the spin (or its sleep).
+#[test]
+fn task_from_outside_while_one_worker_spins_in_the_driver_runs() {
+    model(Duration::from_micros(1));
+}
+
+fn model(spin: Duration) {
+    loom::model(move || {
         let (driver, handle) = Driver::new(&driver::Cfg {
             enable_io: false,
             enable_time: false,
@@ -113,7 +127,8 @@ fn task_from_outside_while_both_workers_go_to_sleep_runs() {
             .enumerate()
             .map(|(i, park)| {
                 let world = world.clone();
-                thread::spawn(move || worker(world, i, park))
+                let spin = if i == 0 { spin } else { Duration::ZERO };
+                thread::spawn(move || worker(world, i, park, spin))
             })
             .collect();
         // Step 1, from outside: push, then notify.

@@ -18,6 +18,7 @@ use crate::loom::sync::atomic::{
 };
 use crate::loom::sync::{self, Arc, Condvar, Mutex};
 use crate::runtime::driver::{self, Driver};
+use crate::runtime::park::spin_until;
 use std::time::Duration;
 
 const EMPTY: usize = 0;
@@ -117,8 +118,36 @@ impl Parker {
     }
 
     /// Sleeps until unparked (or a driver event, when sleeping in the driver).
-    pub(crate) fn park(&mut self, handle: &driver::Handle) {
-        self.inner.park(handle);
+    ///
+    /// With a nonzero `spin` and the driver free, first polls the driver
+    /// without sleeping for up to `spin`, until unparked or until
+    /// `has_tasks` says a driver event gave this worker work. The worker
+    /// that spins is the one that would sleep in the driver; the caller
+    /// asks for a spin only where the last wait was that short (see
+    /// `worker::DRIVER_SPIN_BUDGET`).
+    pub(crate) fn park(
+        &mut self,
+        handle: &driver::Handle,
+        spin: Duration,
+        has_tasks: impl Fn() -> bool,
+    ) {
+        let inner = &*self.inner;
+        if !spin.is_zero() {
+            let hit = inner.shared.try_with(|driver| {
+                spin_until(spin, || {
+                    driver.park_timeout(handle, Duration::ZERO);
+                    has_tasks() || inner.state.load(SeqCst) == NOTIFIED
+                })
+            });
+            if hit == Some(true) {
+                // As `park_zero`: the caller is awake and looks for work.
+                let _ = inner
+                    .state
+                    .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst);
+                return;
+            }
+        }
+        inner.park(handle);
     }
 
     /// Sleeps until unparked or until `timeout` passed.
@@ -250,5 +279,59 @@ impl Inner {
             NOTIFIED | PARKED_DRIVER => {}
             actual => panic!("inconsistent park_timeout state: {actual}"),
         }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::sync::mpsc;
+
+    fn parker() -> (Parker, Arc<driver::Handle>) {
+        let (driver, handle) = Driver::new(&driver::Cfg {
+            enable_io: false,
+            enable_time: false,
+            enable_pause_time: false,
+            start_paused: false,
+            workers: 1,
+            nevents: 1024,
+            nevents_busy: 1024,
+        })
+        .unwrap();
+        (
+            Parker::new(Arc::new(SharedDriver::new(driver))),
+            Arc::new(handle),
+        )
+    }
+
+    /// Work that a driver poll hands over during the spin ends the park
+    /// without an unpark: nobody ever unparks this parker unless the spin
+    /// failed to see the work (or cannot spin, on one CPU).
+    #[test]
+    fn spin_returns_when_a_driver_poll_gives_work() {
+        let (mut parker, handle) = parker();
+        let unparker = parker.unparker();
+        let (tx, rx) = mpsc::channel();
+        let thread_handle = handle.clone();
+        let thread = std::thread::spawn(move || {
+            let polls = Cell::new(0);
+            parker.park(&thread_handle, Duration::from_secs(60), || {
+                polls.set(polls.get() + 1);
+                polls.get() == 3
+            });
+            tx.send(polls.get()).unwrap();
+        });
+        if crate::runtime::park::spinning_pays() {
+            let polls = rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the spin did not see the work");
+            assert_eq!(polls, 3);
+        } else {
+            // One CPU: one look, then a real sleep.
+            unparker.unpark(&handle);
+            assert_eq!(rx.recv().unwrap(), 1);
+        }
+        thread.join().unwrap();
     }
 }
