@@ -46,6 +46,10 @@ pub trait Benchmark {
         Ok(())
     }
 
+    /// Criterion samples per flavor, where the default of
+    /// [`quick_criterion`] (10) is too few to find the median.
+    const SAMPLES: Option<usize> = None;
+
     /// Measures one flavor. Called once per criterion sample batch, so
     /// set-up here is not timed; only what runs inside `b.iter` is.
     fn bench<R: Rt>(rt: &R, b: &mut Bencher<'_>);
@@ -54,6 +58,9 @@ pub trait Benchmark {
 /// Runs benchmark `B` for every flavor, as one criterion group.
 pub fn run<B: Benchmark>(c: &mut Criterion) {
     let mut group = c.benchmark_group(B::NAME);
+    if let Some(samples) = B::SAMPLES {
+        group.sample_size(samples);
+    }
     run_flavor::<B, WeftMt>(&mut group);
     run_flavor::<B, WeftCt>(&mut group);
     run_flavor::<B, TokioMt>(&mut group);
