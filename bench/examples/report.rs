@@ -244,7 +244,8 @@ fn main() {
         cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
         rustc: rustc_version(),
         settings: format!(
-            "Criterion: 10 samples, {:.2} s warm-up, {:.1} s measurement per cell{}.",
+            "Criterion: 10 samples ({} for `tcp_bulk`), {:.2} s warm-up, {:.1} s measurement per cell{}.",
+            <suite::TcpBulk as suite::Benchmark>::SAMPLES.unwrap_or(10),
             o.measurement.as_secs_f64() / 4.0,
             o.measurement.as_secs_f64(),
             if o.run {

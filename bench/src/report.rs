@@ -418,6 +418,10 @@ pub fn render(table: &Table, memory: &[TaskMemory], info: &RunInfo) -> String {
          everything else measures the production configuration: \
          `cargo bench -p weft-bench --features paused-clock --bench paused_clock`.\n\
          - Memory per idle task: `cargo run -p weft-bench --release --example task_memory`.\n\
+         - The spread of `tcp_bulk` transfer times over many connections, every \
+         flavor and two blocking threads (the kernel's loopback path has a slow \
+         mode that can last a whole connection): \
+         `cargo run -p weft-bench --release --example tcp_bulk_spread -- 10 10`.\n\
          - A profile of one cell: build with `cargo bench -p weft-bench --bench suite \
          --no-run`, then `valgrind --tool=callgrind target/release/deps/suite-* \
          --bench --profile-time 5 'yield_many/weft-ct'` and \
