@@ -128,7 +128,7 @@ pub enum TaskState {
 }
 
 impl Dump {
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     fn new(tasks: Vec<TaskSnapshot>) -> Dump {
         Dump { tasks }
     }

@@ -114,7 +114,7 @@ impl Idle {
         self.sleepers.lock().contains(&worker)
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     fn num_searching(&self) -> usize {
         searching(self.state.load(SeqCst))
     }

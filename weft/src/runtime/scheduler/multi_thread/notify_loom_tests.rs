@@ -68,8 +68,9 @@ fn worker(world: Arc<World>, index: usize, mut park: Parker, spin: Duration) {
             return;
         }
         // park: transition_to_parked, then sleep until notified.
+        // (`searching` is not reset here as the worker does: every way out
+        // of the loop below either returns or sets it.)
         let last = world.idle.transition_worker_to_parked(index, searching);
-        searching = false;
         if last && world.work.load(SeqCst) > 0 {
             world.notify(); // step 3
         }
