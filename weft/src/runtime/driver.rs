@@ -42,6 +42,23 @@ pub(crate) struct Cfg {
     pub(crate) nevents_busy: usize,
 }
 
+impl Cfg {
+    /// No I/O, no timers, one thread: a driver that is only the thread
+    /// parker (for tests of the park protocols on top of it).
+    #[cfg(test)]
+    pub(crate) fn bare() -> Cfg {
+        Cfg {
+            enable_io: false,
+            enable_time: false,
+            enable_pause_time: false,
+            start_paused: false,
+            workers: 1,
+            nevents: 1024,
+            nevents_busy: 1024,
+        }
+    }
+}
+
 /// The sleeping side, held by the one thread that may park in it.
 #[derive(Debug)]
 pub(crate) struct Driver {

@@ -104,16 +104,7 @@ fn task_from_outside_while_one_worker_spins_in_the_driver_runs() {
 
 fn model(spin: Duration) {
     loom::model(move || {
-        let (driver, handle) = Driver::new(&driver::Cfg {
-            enable_io: false,
-            enable_time: false,
-            enable_pause_time: false,
-            start_paused: false,
-            workers: 1,
-            nevents: 1024,
-            nevents_busy: 1024,
-        })
-        .unwrap();
+        let (driver, handle) = Driver::new(&driver::Cfg::bare()).unwrap();
         let shared = Arc::new(SharedDriver::new(driver));
         let parkers: Vec<Parker> = (0..2).map(|_| Parker::new(shared.clone())).collect();
         let world = Arc::new(World {

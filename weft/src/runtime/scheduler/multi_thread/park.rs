@@ -289,16 +289,7 @@ mod tests {
     use std::sync::mpsc;
 
     fn parker() -> (Parker, Arc<driver::Handle>) {
-        let (driver, handle) = Driver::new(&driver::Cfg {
-            enable_io: false,
-            enable_time: false,
-            enable_pause_time: false,
-            start_paused: false,
-            workers: 1,
-            nevents: 1024,
-            nevents_busy: 1024,
-        })
-        .unwrap();
+        let (driver, handle) = Driver::new(&driver::Cfg::bare()).unwrap();
         (
             Parker::new(Arc::new(SharedDriver::new(driver))),
             Arc::new(handle),
