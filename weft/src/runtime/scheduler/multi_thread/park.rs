@@ -124,7 +124,7 @@ impl Parker {
     /// `has_tasks` says a driver event gave this worker work. The worker
     /// that spins is the one that would sleep in the driver; the caller
     /// asks for a spin only where the last wait was that short (see
-    /// `worker::DRIVER_SPIN_BUDGET`).
+    /// `worker::DRIVER_SPIN_BUDGET`). It yields its CPU between polls.
     pub(crate) fn park(
         &mut self,
         handle: &driver::Handle,
@@ -136,7 +136,15 @@ impl Parker {
             let hit = inner.shared.try_with(|driver| {
                 spin_until(spin, || {
                     driver.park_timeout(handle, Duration::ZERO);
-                    has_tasks() || inner.state.load(SeqCst) == NOTIFIED
+                    let ready = has_tasks() || inner.state.load(SeqCst) == NOTIFIED;
+                    // Between polls, give the CPU to any other thread that
+                    // wants it (another process's too): the spin only
+                    // uses a CPU that would otherwise idle.
+                    #[cfg(not(loom))]
+                    if !ready {
+                        std::thread::yield_now();
+                    }
+                    ready
                 })
             });
             if hit == Some(true) {
