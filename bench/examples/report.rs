@@ -242,6 +242,9 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" "),
         cores: std::thread::available_parallelism().map_or(0, |n| n.get()),
+        tcp_congestion: std::fs::read_to_string("/proc/sys/net/ipv4/tcp_congestion_control")
+            .ok()
+            .map(|s| s.trim().to_owned()),
         rustc: rustc_version(),
         settings: format!(
             "Criterion: 10 samples ({} for `tcp_bulk`), {:.2} s warm-up, {:.1} s measurement per cell{}.",

@@ -17,6 +17,14 @@
 //! tokio-ct,smol-mt,smol-local,std` (default: all). Defaults: 10 connections
 //! of 10 transfers. The transfer is the suite's: the client writes 4 MiB in
 //! 64 KiB writes, the server reads it all and answers one byte.
+//!
+//! The slow mode comes with BBR, the congestion control of the VMs these
+//! benchmarks ran on (`net.ipv4.tcp_congestion_control`; the report names
+//! it): with `TCP_CONGESTION=cubic` (or `reno`) in the environment, every
+//! client socket uses that algorithm instead and the spread closes on every
+//! runtime (weft-mt and Tokio-mt both 0.74-0.80 ms at the median). Setting a
+//! non-default algorithm may need it in `net.ipv4.tcp_allowed_congestion_control`
+//! or root.
 
 #[path = "../harness/runtime/mod.rs"]
 #[allow(dead_code)] // the adapters serve the whole suite; this uses their TCP part
@@ -25,10 +33,37 @@ mod runtime;
 use runtime::api::NetApi;
 use runtime::{Rt, SmolLocal, SmolMt, TokioCt, TokioMt, WeftCt, WeftMt};
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 const BULK_BYTES: usize = 4 << 20;
 const BULK_CHUNK: usize = 64 << 10;
+
+/// Gives the sending socket the congestion control named by `TCP_CONGESTION`,
+/// if set.
+fn congestion_control(socket: &impl AsRawFd) {
+    let Ok(name) = std::env::var("TCP_CONGESTION") else {
+        return;
+    };
+    let len = libc::socklen_t::try_from(name.len()).expect("name length");
+    // SAFETY: the pointer and length describe `name`'s bytes, which outlive
+    // the call; the kernel copies them and does not need a terminator.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_CONGESTION,
+            name.as_ptr().cast(),
+            len,
+        )
+    };
+    assert_eq!(
+        rc,
+        0,
+        "TCP_CONGESTION={name}: {}",
+        std::io::Error::last_os_error()
+    );
+}
 
 /// One connection on runtime `R`: times `transfers` transfers into `out`.
 fn connection<R: Rt>(rt: &R, transfers: usize, out: &mut Vec<Duration>) {
@@ -43,6 +78,7 @@ fn connection<R: Rt>(rt: &R, transfers: usize, out: &mut Vec<Duration>) {
         }));
         <R::Lib as NetApi>::connect(addr).await
     });
+    congestion_control(&client);
     let chunk = vec![9_u8; BULK_CHUNK];
     let mut ack = [0_u8; 1];
     for _ in 0..transfers {
@@ -71,6 +107,7 @@ fn std_connection(transfers: usize, out: &mut Vec<Duration>) {
     });
     let mut client = std::net::TcpStream::connect(addr).expect("connect");
     client.set_nodelay(true).expect("nodelay");
+    congestion_control(&client);
     let chunk = vec![9_u8; BULK_CHUNK];
     let mut ack = [0_u8; 1];
     for _ in 0..transfers {

@@ -6,11 +6,9 @@
 //! written so the benchmark body is the same for every runtime; each one
 //! unwraps errors (a closed channel in a benchmark is a bug).
 //!
-//! weft gains these primitives one by one. `build.rs` looks at weft's source
-//! and sets `cfg(weft_oneshot)`, `cfg(weft_mpsc)`, ... when the public item is
-//! there; until then [`WeftLib`]'s implementation is the unavailable one
-//! (`MISSING` says why) and the benchmark skips the weft flavors. smol has no
-//! `JoinSet`, so that benchmark is Tokio against weft only.
+//! A library without a primitive says why in the trait's `MISSING` and the
+//! suite skips its flavors: smol has no `JoinSet`, so that benchmark is Tokio
+//! against weft only.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,7 +18,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy)]
 pub struct TokioLib;
 
-/// weft's `sync`, `time` and `task::JoinSet` (as far as they exist).
+/// weft's `sync`, `time`, `task::JoinSet` and `net`.
 #[derive(Debug, Clone, Copy)]
 pub struct WeftLib;
 
@@ -29,7 +27,7 @@ pub struct WeftLib;
 #[derive(Debug, Clone, Copy)]
 pub struct SmolLib;
 
-/// Stands in for a type of a primitive that does not exist: never built.
+/// Stands in for a type of a primitive a library does not have: never built.
 #[derive(Debug, Clone, Copy)]
 pub struct Unavailable;
 
@@ -145,8 +143,10 @@ pub trait NetApi {
     const MISSING: Option<&'static str> = None;
     /// `TcpListener`.
     type Listener: Send + Sync + 'static;
-    /// `TcpStream`, with `TCP_NODELAY` set.
-    type Stream: Send + 'static;
+    /// `TcpStream`, with `TCP_NODELAY` set; its descriptor lets a tool set
+    /// other options (`examples/tcp_bulk_spread.rs` sets the congestion
+    /// control).
+    type Stream: Send + std::os::fd::AsRawFd + 'static;
     /// A listener on 127.0.0.1 with a free port, and its address.
     fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send;
     /// The next connection.

@@ -1,23 +1,15 @@
-//! [`WeftLib`]: weft's `sync`, `time` and `JoinSet` behind the api traits.
-//!
-//! Each impl exists twice: the real one under `cfg(weft_<primitive>)`, which
-//! `build.rs` sets once the primitive is in weft's source, and an unavailable
-//! one otherwise (its `MISSING` reason lands in the report, and its methods
-//! are never called because the suite skips the flavor).
+//! [`WeftLib`]: weft's `sync`, `time`, `JoinSet` and TCP behind the api traits.
 
 // The signatures spell out the `Send` futures the traits promise.
 #![allow(clippy::manual_async_fn)]
-// Which imports are used depends on which primitives weft has.
-#![allow(unused_imports)]
 
 use super::api::{
-    JoinSetApi, MpscApi, MutexApi, NetApi, OneshotApi, SemaphoreApi, TimeApi, Unavailable, WeftLib,
+    JoinSetApi, MpscApi, MutexApi, NetApi, OneshotApi, SemaphoreApi, TimeApi, WeftLib,
 };
 use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-#[cfg(weft_oneshot)]
 impl OneshotApi for WeftLib {
     type Tx<T: Send + 'static> = weft::sync::oneshot::Sender<T>;
     type Rx<T: Send + 'static> = weft::sync::oneshot::Receiver<T>;
@@ -37,26 +29,6 @@ impl OneshotApi for WeftLib {
     }
 }
 
-#[cfg(not(weft_oneshot))]
-impl OneshotApi for WeftLib {
-    const MISSING: Option<&'static str> = Some("weft has no `weft::sync::oneshot` yet");
-    type Tx<T: Send + 'static> = Unavailable;
-    type Rx<T: Send + 'static> = Unavailable;
-
-    fn oneshot<T: Send + 'static>() -> (Self::Tx<T>, Self::Rx<T>) {
-        unreachable!()
-    }
-
-    fn send<T: Send + 'static>(_: Self::Tx<T>, _: T) {
-        unreachable!()
-    }
-
-    fn recv<T: Send + 'static>(_: Self::Rx<T>) -> impl Future<Output = T> + Send {
-        async { unreachable!() }
-    }
-}
-
-#[cfg(weft_mpsc)]
 impl MpscApi for WeftLib {
     type Tx<T: Send + 'static> = weft::sync::mpsc::Sender<T>;
     type Rx<T: Send + 'static> = weft::sync::mpsc::Receiver<T>;
@@ -98,42 +70,6 @@ impl MpscApi for WeftLib {
     }
 }
 
-#[cfg(not(weft_mpsc))]
-impl MpscApi for WeftLib {
-    const MISSING: Option<&'static str> = Some("weft has no `weft::sync::mpsc` yet");
-    type Tx<T: Send + 'static> = Unavailable;
-    type Rx<T: Send + 'static> = Unavailable;
-    type UnboundedTx<T: Send + 'static> = Unavailable;
-    type UnboundedRx<T: Send + 'static> = Unavailable;
-
-    fn bounded<T: Send + 'static>(_: usize) -> (Self::Tx<T>, Self::Rx<T>) {
-        unreachable!()
-    }
-
-    fn send<T: Send + 'static>(_: &Self::Tx<T>, _: T) -> impl Future<Output = ()> + Send + '_ {
-        async { unreachable!() }
-    }
-
-    fn recv<T: Send + 'static>(_: &mut Self::Rx<T>) -> impl Future<Output = Option<T>> + Send + '_ {
-        async { unreachable!() }
-    }
-
-    fn unbounded<T: Send + 'static>() -> (Self::UnboundedTx<T>, Self::UnboundedRx<T>) {
-        unreachable!()
-    }
-
-    fn send_unbounded<T: Send + 'static>(_: &Self::UnboundedTx<T>, _: T) {
-        unreachable!()
-    }
-
-    fn recv_unbounded<T: Send + 'static>(
-        _: &mut Self::UnboundedRx<T>,
-    ) -> impl Future<Output = Option<T>> + Send + '_ {
-        async { unreachable!() }
-    }
-}
-
-#[cfg(weft_mutex)]
 impl MutexApi for WeftLib {
     type Mutex = weft::sync::Mutex<u64>;
 
@@ -150,25 +86,6 @@ impl MutexApi for WeftLib {
     }
 }
 
-#[cfg(not(weft_mutex))]
-impl MutexApi for WeftLib {
-    const MISSING: Option<&'static str> = Some("weft has no `weft::sync::Mutex` yet");
-    type Mutex = Unavailable;
-
-    fn mutex(_: u64) -> Self::Mutex {
-        unreachable!()
-    }
-
-    fn increment(_: &Self::Mutex) -> impl Future<Output = ()> + Send + '_ {
-        async { unreachable!() }
-    }
-
-    fn value(_: &Self::Mutex) -> u64 {
-        unreachable!()
-    }
-}
-
-#[cfg(weft_semaphore)]
 impl SemaphoreApi for WeftLib {
     type Semaphore = weft::sync::Semaphore;
 
@@ -191,28 +108,6 @@ impl SemaphoreApi for WeftLib {
     }
 }
 
-#[cfg(not(weft_semaphore))]
-impl SemaphoreApi for WeftLib {
-    const MISSING: Option<&'static str> = Some("weft has no `weft::sync::Semaphore` yet");
-    type Semaphore = Unavailable;
-
-    fn semaphore(_: usize) -> Self::Semaphore {
-        unreachable!()
-    }
-
-    fn with_permit<'a, F>(
-        _: &'a Self::Semaphore,
-        _: F,
-    ) -> impl Future<Output = F::Output> + Send + 'a
-    where
-        F: Future + Send + 'a,
-        F::Output: Send,
-    {
-        async { unreachable!() }
-    }
-}
-
-#[cfg(weft_time)]
 impl TimeApi for WeftLib {
     type Sleep = weft::time::Sleep;
 
@@ -221,17 +116,6 @@ impl TimeApi for WeftLib {
     }
 }
 
-#[cfg(not(weft_time))]
-impl TimeApi for WeftLib {
-    const MISSING: Option<&'static str> = Some("weft has no `weft::time::sleep` yet");
-    type Sleep = Unavailable;
-
-    fn sleep(_: Duration) -> Self::Sleep {
-        unreachable!()
-    }
-}
-
-#[cfg(weft_joinset)]
 impl JoinSetApi for WeftLib {
     type JoinSet<T: Send + 'static> = weft::task::JoinSet<T>;
 
@@ -254,31 +138,6 @@ impl JoinSetApi for WeftLib {
     }
 }
 
-#[cfg(not(weft_joinset))]
-impl JoinSetApi for WeftLib {
-    const MISSING: Option<&'static str> = Some("weft has no `weft::task::JoinSet` yet");
-    type JoinSet<T: Send + 'static> = Unavailable;
-
-    fn join_set<T: Send + 'static>() -> Self::JoinSet<T> {
-        unreachable!()
-    }
-
-    fn spawn_into<T, F>(_: &mut Self::JoinSet<T>, _: F)
-    where
-        T: Send + 'static,
-        F: Future<Output = T> + Send + 'static,
-    {
-        unreachable!()
-    }
-
-    fn join_next<T: Send + 'static>(
-        _: &mut Self::JoinSet<T>,
-    ) -> impl Future<Output = Option<T>> + Send + '_ {
-        async { unreachable!() }
-    }
-}
-
-#[cfg(weft_net)]
 impl NetApi for WeftLib {
     type Listener = weft::net::TcpListener;
     type Stream = weft::net::TcpStream;
@@ -329,38 +188,5 @@ impl NetApi for WeftLib {
                 .await
                 .is_ok()
         }
-    }
-}
-
-#[cfg(not(weft_net))]
-// The stand-in stream type is the (never built) `Unavailable` future.
-#[allow(clippy::async_yields_async)]
-impl NetApi for WeftLib {
-    const MISSING: Option<&'static str> =
-        Some("weft has no `weft::net` + `weft::io` extension traits yet");
-    type Listener = Unavailable;
-    type Stream = Unavailable;
-
-    fn bind() -> impl Future<Output = (Self::Listener, SocketAddr)> + Send {
-        async { unreachable!() }
-    }
-
-    fn accept(_: &Self::Listener) -> impl Future<Output = Self::Stream> + Send + '_ {
-        async { unreachable!() }
-    }
-
-    fn connect(_: SocketAddr) -> impl Future<Output = Self::Stream> + Send {
-        async { unreachable!() }
-    }
-
-    fn write_all<'a>(_: &'a mut Self::Stream, _: &'a [u8]) -> impl Future<Output = ()> + Send + 'a {
-        async { unreachable!() }
-    }
-
-    fn read_exact<'a>(
-        _: &'a mut Self::Stream,
-        _: &'a mut [u8],
-    ) -> impl Future<Output = bool> + Send + 'a {
-        async { unreachable!() }
     }
 }
