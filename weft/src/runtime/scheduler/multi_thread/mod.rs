@@ -32,6 +32,8 @@
 
 #![cfg_attr(not(feature = "rt-multi-thread"), allow(dead_code))]
 
+#[cfg(not(loom))]
+mod cpu_contention;
 mod idle;
 mod park;
 mod queue;

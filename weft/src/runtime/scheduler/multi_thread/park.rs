@@ -11,6 +11,8 @@
 //!   only when it replaced a PARKED state (an awake worker costs nothing);
 //! - `* -> EMPTY` by the parker when it wakes.
 
+#[cfg(not(loom))]
+use super::cpu_contention::CpuContention;
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::{
     AtomicBool, AtomicUsize,
@@ -20,6 +22,8 @@ use crate::loom::sync::{self, Arc, Condvar, Mutex};
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::park::spin_until;
 use std::time::Duration;
+#[cfg(not(loom))]
+use std::time::Instant;
 
 const EMPTY: usize = 0;
 const PARKED_CONDVAR: usize = 1;
@@ -85,6 +89,9 @@ impl SharedDriver {
 
 pub(crate) struct Parker {
     inner: Arc<Inner>,
+    /// Turns the driver spin off while other threads want this CPU.
+    #[cfg(not(loom))]
+    contention: CpuContention,
 }
 
 #[derive(Clone)]
@@ -108,6 +115,8 @@ impl Parker {
                 condvar: Condvar::new(),
                 shared,
             }),
+            #[cfg(not(loom))]
+            contention: CpuContention::default(),
         }
     }
 
@@ -124,7 +133,8 @@ impl Parker {
     /// `has_tasks` says a driver event gave this worker work. The worker
     /// that spins is the one that would sleep in the driver; the caller
     /// asks for a spin only where the last wait was that short (see
-    /// `worker::DRIVER_SPIN_BUDGET`). It yields its CPU between polls.
+    /// `worker::DRIVER_SPIN_BUDGET`). It yields its CPU between polls, and
+    /// stops spinning while other threads want the CPU (`cpu_contention`).
     pub(crate) fn park(
         &mut self,
         handle: &driver::Handle,
@@ -132,22 +142,40 @@ impl Parker {
         has_tasks: impl Fn() -> bool,
     ) {
         let inner = &*self.inner;
+        #[cfg(not(loom))]
+        let spin = if spin.is_zero() || self.contention.allows_spin(Instant::now) {
+            spin
+        } else {
+            Duration::ZERO
+        };
         if !spin.is_zero() {
-            let hit = inner.shared.try_with(|driver| {
+            #[cfg(not(loom))]
+            let contention = &self.contention;
+            // Set only outside loom, which models no scheduler to hand off to.
+            #[cfg_attr(loom, allow(unused_mut))]
+            let mut handed_off = false;
+            let spun = inner.shared.try_with(|driver| {
                 spin_until(spin, || {
                     driver.park_timeout(handle, Duration::ZERO);
                     let ready = has_tasks() || inner.state.load(SeqCst) == NOTIFIED;
                     // Between polls, give the CPU to any other thread that
                     // wants it (another process's too): the spin only
-                    // uses a CPU that would otherwise idle.
+                    // uses a CPU that would otherwise idle. If one took it,
+                    // sleep instead of competing for it.
                     #[cfg(not(loom))]
                     if !ready {
+                        let before = Instant::now();
                         std::thread::yield_now();
+                        handed_off = contention.is_handoff(before.elapsed());
                     }
-                    ready
+                    ready || handed_off
                 })
             });
-            if hit == Some(true) {
+            #[cfg(not(loom))]
+            if spun.is_some() {
+                self.contention.record(handed_off, Instant::now);
+            }
+            if spun == Some(true) && !handed_off {
                 // As `park_zero`: the caller is awake and looks for work.
                 let _ = inner
                     .state
@@ -310,6 +338,9 @@ mod tests {
     #[test]
     fn spin_returns_when_a_driver_poll_gives_work() {
         let (mut parker, handle) = parker();
+        // The test threads share the CPUs: a yield may run one of them,
+        // which would end the spin (see the next test).
+        parker.contention = CpuContention::with_handoff(Duration::MAX);
         let unparker = parker.unparker();
         let (tx, rx) = mpsc::channel();
         let thread_handle = handle.clone();
@@ -331,6 +362,37 @@ mod tests {
             unparker.unpark(&handle);
             assert_eq!(rx.recv().unwrap(), 1);
         }
+        thread.join().unwrap();
+    }
+
+    /// A yield that ran another thread ends the spin: the worker sleeps in
+    /// the driver instead of competing for the CPU, until unparked. (Here
+    /// every yield counts as one.)
+    #[test]
+    fn spin_sleeps_after_a_yield_that_ran_another_thread() {
+        let (mut parker, handle) = parker();
+        parker.contention = CpuContention::with_handoff(Duration::ZERO);
+        let unparker = parker.unparker();
+        let (polled_tx, polled_rx) = mpsc::channel();
+        let (done_tx, done_rx) = mpsc::channel();
+        let thread_handle = handle.clone();
+        let thread = std::thread::spawn(move || {
+            let polls = Cell::new(0);
+            parker.park(&thread_handle, Duration::from_secs(60), || {
+                polls.set(polls.get() + 1);
+                let _ = polled_tx.send(());
+                false
+            });
+            done_tx.send(polls.get()).unwrap();
+        });
+        polled_rx.recv().unwrap();
+        // A spin that went on polling would see this at its next poll.
+        unparker.unpark(&handle);
+        assert_eq!(
+            done_rx.recv().unwrap(),
+            1,
+            "the spin went on after the handoff"
+        );
         thread.join().unwrap();
     }
 }
