@@ -126,6 +126,26 @@ fn wake_from_another_thread_unparks() {
     t.join().unwrap();
 }
 
+/// `block_on` lends its future a waker that borrows the runtime's handle;
+/// a clone must own its reference: it outlives the call and the runtime.
+#[test]
+fn block_on_waker_clone_outlives_the_runtime() {
+    let rt = new_rt();
+    let kept = rt.block_on(poll_fn(|cx| Poll::Ready(cx.waker().clone())));
+    let again = rt.block_on(poll_fn(|cx| {
+        // Clones of clones, and the lent waker compared with a clone.
+        let clone = cx.waker().clone();
+        assert!(clone.will_wake(cx.waker()));
+        Poll::Ready(clone.clone())
+    }));
+    drop(rt);
+    kept.wake_by_ref();
+    let third = kept.clone();
+    kept.wake();
+    again.wake();
+    drop(third);
+}
+
 #[test]
 fn spawned_task_woken_from_another_thread() {
     let rt = new_rt();

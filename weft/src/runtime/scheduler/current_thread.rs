@@ -245,8 +245,8 @@ impl CoreGuard<'_> {
 
     fn block_on<F: Future>(self, mut future: Pin<&mut F>) -> F::Output {
         self.enter(|mut core, cx| {
-            let handle = cx.handle.clone();
-            let waker = Handle::block_on_waker(&handle);
+            let handle = &cx.handle;
+            let waker = Handle::block_on_waker_ref(handle);
             let mut task_cx = std::task::Context::from_waker(&waker);
             // The first poll happens at once.
             handle.woken.store(true, SeqCst);
@@ -262,7 +262,7 @@ impl CoreGuard<'_> {
                 }
                 for _ in 0..handle.config.event_interval {
                     core.tick = core.tick.wrapping_add(1);
-                    let Some(task) = core.next_task(&handle) else {
+                    let Some(task) = core.next_task(handle) else {
                         core = if cx.defer.is_empty() {
                             cx.park(core)
                         } else {
@@ -457,11 +457,20 @@ impl Handle {
         }
     }
 
-    fn block_on_waker(me: &Arc<Handle>) -> Waker {
-        let ptr = Arc::into_raw(me.clone()).cast::<()>();
-        // SAFETY: the vtable below treats the pointer as an `Arc<Handle>`
-        // reference and keeps the count balanced.
-        unsafe { Waker::from_raw(RawWaker::new(ptr, &BLOCK_ON_WAKER_VTABLE)) }
+    /// The `block_on` future's waker, borrowing `me`'s reference: no count
+    /// changes unless the future clones it (a clone owns a reference, as
+    /// the vtable expects).
+    fn block_on_waker_ref(me: &Arc<Handle>) -> WakerRef<'_> {
+        let ptr = Arc::as_ptr(me).cast::<()>();
+        // SAFETY: the vtable treats the pointer as an `Arc<Handle>` reference;
+        // this waker is never dropped (`ManuallyDrop`), so it gives back no
+        // count it did not take, and `WakerRef` keeps `me` borrowed while it
+        // lives, so the pointer stays valid.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(ptr, &BLOCK_ON_WAKER_VTABLE)) };
+        WakerRef {
+            waker: std::mem::ManuallyDrop::new(waker),
+            _handle: std::marker::PhantomData,
+        }
     }
 
     fn wake_block_on(&self) {
@@ -488,6 +497,20 @@ impl Handle {
     /// Task dump (weft extension): walks the owned list, see `runtime::dump`.
     pub(crate) fn dump(&self) -> crate::runtime::Dump {
         crate::runtime::Dump::collect(&self.owned)
+    }
+}
+
+/// A waker that borrows its handle (see `Handle::block_on_waker_ref`).
+struct WakerRef<'a> {
+    waker: std::mem::ManuallyDrop<Waker>,
+    _handle: std::marker::PhantomData<&'a Arc<Handle>>,
+}
+
+impl std::ops::Deref for WakerRef<'_> {
+    type Target = Waker;
+
+    fn deref(&self) -> &Waker {
+        &self.waker
     }
 }
 
