@@ -332,6 +332,27 @@ mod tests {
         )
     }
 
+    /// Parks `parker` on a new thread, spinning up to a minute; `has_tasks`
+    /// gets the number of the poll. The receiver gets the number of polls
+    /// once the park returns.
+    fn park_on_thread(
+        mut parker: Parker,
+        handle: &Arc<driver::Handle>,
+        has_tasks: impl Fn(u32) -> bool + Send + 'static,
+    ) -> (std::thread::JoinHandle<()>, mpsc::Receiver<u32>) {
+        let (tx, rx) = mpsc::channel();
+        let handle = handle.clone();
+        let thread = std::thread::spawn(move || {
+            let polls = Cell::new(0);
+            parker.park(&handle, Duration::from_secs(60), || {
+                polls.set(polls.get() + 1);
+                has_tasks(polls.get())
+            });
+            tx.send(polls.get()).unwrap();
+        });
+        (thread, rx)
+    }
+
     /// Work that a driver poll hands over during the spin ends the park
     /// without an unpark: nobody ever unparks this parker unless the spin
     /// failed to see the work (or cannot spin, on one CPU).
@@ -342,16 +363,7 @@ mod tests {
         // which would end the spin (see the next test).
         parker.contention = CpuContention::with_handoff(Duration::MAX);
         let unparker = parker.unparker();
-        let (tx, rx) = mpsc::channel();
-        let thread_handle = handle.clone();
-        let thread = std::thread::spawn(move || {
-            let polls = Cell::new(0);
-            parker.park(&thread_handle, Duration::from_secs(60), || {
-                polls.set(polls.get() + 1);
-                polls.get() == 3
-            });
-            tx.send(polls.get()).unwrap();
-        });
+        let (thread, rx) = park_on_thread(parker, &handle, |poll| poll == 3);
         if crate::runtime::park::spinning_pays() {
             let polls = rx
                 .recv_timeout(Duration::from_secs(30))
@@ -374,16 +386,9 @@ mod tests {
         parker.contention = CpuContention::with_handoff(Duration::ZERO);
         let unparker = parker.unparker();
         let (polled_tx, polled_rx) = mpsc::channel();
-        let (done_tx, done_rx) = mpsc::channel();
-        let thread_handle = handle.clone();
-        let thread = std::thread::spawn(move || {
-            let polls = Cell::new(0);
-            parker.park(&thread_handle, Duration::from_secs(60), || {
-                polls.set(polls.get() + 1);
-                let _ = polled_tx.send(());
-                false
-            });
-            done_tx.send(polls.get()).unwrap();
+        let (thread, done_rx) = park_on_thread(parker, &handle, move |_| {
+            let _ = polled_tx.send(());
+            false
         });
         polled_rx.recv().unwrap();
         // A spin that went on polling would see this at its next poll.
