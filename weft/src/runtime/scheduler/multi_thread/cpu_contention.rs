@@ -13,10 +13,9 @@
 //! Measured (`wrk -t2 -c8` against `examples/hello_http` on the same 2
 //! cores, alternating builds): a spin without this answered 110-123k
 //! requests/s with a p99 of 0.18-2.7 ms, with it 122-131k and 0.17-0.38 ms
-//! (no spin at all: 125-126k, 0.18-0.19 ms; Tokio 120-130k, 0.16-0.26 ms);
-//! at `-c64` a p99 of 4.1 ms without this, 1.0-1.2 ms with it. Under
-//! `tcp_bulk`, where the spin pays, 0.3% of spins hand off and the spin
-//! stays on.
+//! (no spin at all: 125-126k, 0.18-0.19 ms; Tokio 120-130k, 0.16-0.26 ms).
+//! Under `tcp_bulk`, where the spin pays, 0.3% of spins hand off and the
+//! spin stays on.
 
 use std::time::{Duration, Instant};
 
