@@ -31,6 +31,7 @@
 
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::{Arc, Mutex, MutexGuard};
+use crate::util::waker_ref::WakerRef;
 use std::fmt;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
@@ -307,10 +308,9 @@ impl<T> EntryInSet<'_, T> {
         f: impl FnOnce(&mut T, &mut Context<'_>) -> R,
     ) -> R {
         let ptr = NonNull::from(&*self.entry);
-        // SAFETY: the waker's functions treat the pointer as an `Arc<Entry<T>>`;
-        // `ManuallyDrop` keeps this borrowed, uncounted waker from releasing a
-        // reference, and `self.entry` keeps the entry alive while it is used.
-        let waker = ManuallyDrop::new(unsafe { Waker::from_raw(raw_waker(ptr)) });
+        // SAFETY: the waker's functions treat the pointer as an `Arc<Entry<T>>`,
+        // and `self.entry` holds one while the waker is used.
+        let waker = unsafe { WakerRef::new(raw_waker(ptr)) };
         let mut cx = Context::from_waker(&waker);
         // SAFETY: we hold `&mut` of the set: the value is ours (rule 3).
         self.entry

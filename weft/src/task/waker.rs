@@ -9,35 +9,15 @@ use crate::task::cell::Header;
 use crate::task::raw::RawTask;
 use crate::task::state::{TransitionToNotifiedByRef, TransitionToNotifiedByVal};
 use crate::task::Schedule;
-use std::marker::PhantomData;
-use std::mem::ManuallyDrop;
-use std::ops::Deref;
+use crate::util::waker_ref::WakerRef;
 use std::ptr::NonNull;
-use std::task::{RawWaker, RawWakerVTable, Waker};
+use std::task::{RawWaker, RawWakerVTable};
 
-/// A waker borrowed for one poll: it owns no reference, and is never dropped
-/// (clones of it do own one).
-pub(super) struct WakerRef<'a> {
-    waker: ManuallyDrop<Waker>,
-    _p: PhantomData<&'a Header>,
-}
-
-impl Deref for WakerRef<'_> {
-    type Target = Waker;
-
-    fn deref(&self) -> &Waker {
-        &self.waker
-    }
-}
-
+/// The task's waker for one poll: it owns no reference (clones of it do).
 pub(super) fn waker_ref<S: Schedule>(header: NonNull<Header>) -> WakerRef<'static> {
-    // SAFETY: the vtable's functions treat the data pointer as a task header;
-    // `ManuallyDrop` keeps this un-counted waker from releasing a reference.
-    let waker = unsafe { Waker::from_raw(raw_waker(header)) };
-    WakerRef {
-        waker: ManuallyDrop::new(waker),
-        _p: PhantomData,
-    }
+    // SAFETY: the vtable's functions treat the data pointer as a task header,
+    // and the poll that borrows this waker holds a reference to the task.
+    unsafe { WakerRef::new(raw_waker(header)) }
 }
 
 fn raw_waker(header: NonNull<Header>) -> RawWaker {

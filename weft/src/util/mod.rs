@@ -7,3 +7,4 @@ pub(crate) mod linked_list;
 pub(crate) mod pipe_traits;
 #[allow(dead_code)] // used by the sync primitives, which are feature-gated
 pub(crate) mod wake_list;
+pub(crate) mod waker_ref;

@@ -38,6 +38,7 @@ use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::{blocking, context, scheduler};
 use crate::task::list::OwnedTasks;
 use crate::task::{self, JoinHandle, Notified, Schedule, Task};
+use crate::util::waker_ref::WakerRef;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -462,15 +463,9 @@ impl Handle {
     /// the vtable expects).
     fn block_on_waker_ref(me: &Arc<Handle>) -> WakerRef<'_> {
         let ptr = Arc::as_ptr(me).cast::<()>();
-        // SAFETY: the vtable treats the pointer as an `Arc<Handle>` reference;
-        // this waker is never dropped (`ManuallyDrop`), so it gives back no
-        // count it did not take, and `WakerRef` keeps `me` borrowed while it
-        // lives, so the pointer stays valid.
-        let waker = unsafe { Waker::from_raw(RawWaker::new(ptr, &BLOCK_ON_WAKER_VTABLE)) };
-        WakerRef {
-            waker: std::mem::ManuallyDrop::new(waker),
-            _handle: std::marker::PhantomData,
-        }
+        // SAFETY: the vtable treats the pointer as an `Arc<Handle>` reference,
+        // and the returned waker borrows `me`, which holds one.
+        unsafe { WakerRef::new(RawWaker::new(ptr, &BLOCK_ON_WAKER_VTABLE)) }
     }
 
     fn wake_block_on(&self) {
@@ -497,20 +492,6 @@ impl Handle {
     /// Task dump (weft extension): walks the owned list, see `runtime::dump`.
     pub(crate) fn dump(&self) -> crate::runtime::Dump {
         crate::runtime::Dump::collect(&self.owned)
-    }
-}
-
-/// A waker that borrows its handle (see `Handle::block_on_waker_ref`).
-struct WakerRef<'a> {
-    waker: std::mem::ManuallyDrop<Waker>,
-    _handle: std::marker::PhantomData<&'a Arc<Handle>>,
-}
-
-impl std::ops::Deref for WakerRef<'_> {
-    type Target = Waker;
-
-    fn deref(&self) -> &Waker {
-        &self.waker
     }
 }
 
