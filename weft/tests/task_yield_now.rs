@@ -62,6 +62,30 @@ fn yield_now_lets_other_ready_tasks_run_first_current_thread() {
     });
 }
 
+/// A task aborted while its yield waits for the scheduler's next driver
+/// poll is cancelled then, without being polled again.
+#[test]
+fn abort_while_a_yield_waits_cancels_the_task() {
+    let rt = current_thread();
+    rt.block_on(async {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let p = polls.clone();
+        let a = weft::spawn(async move {
+            loop {
+                p.fetch_add(1, Ordering::SeqCst);
+                task::yield_now().await;
+            }
+        });
+        // Runs right after `a`'s first poll, while `a` waits for the driver.
+        let abort = a.abort_handle();
+        let b = weft::spawn(async move { abort.abort() });
+        let err = a.await.unwrap_err();
+        assert!(err.is_cancelled());
+        b.await.unwrap();
+        assert_eq!(polls.load(Ordering::SeqCst), 1);
+    });
+}
+
 /// On one worker of the multi-thread runtime the yielding task also runs
 /// again only after the other ready task (which may run first of all: a
 /// task spawned by a task goes to the LIFO slot).

@@ -12,6 +12,8 @@
 //!   right now, so that a task woken on its own thread goes to the local queue;
 //! - `budget`: the coop budget of the current task poll;
 //! - `task_id`: the id of the task being polled, for `task::id()`;
+//! - `polled`: which task this thread polls right now and whether it yielded
+//!   itself in this poll (`task::waker::defer_self`);
 //! - `local_set`: the `LocalSet` that `task::spawn_local` spawns onto (set
 //!   while the set is polled or entered);
 //! - `rng`: a cheap random source for `select!` and work stealing;
@@ -22,7 +24,7 @@ use crate::runtime::scheduler;
 use crate::runtime::{TryCurrentError, TryCurrentErrorKind};
 use crate::task::coop::Budget;
 use crate::task::local_set::LocalSetOwner;
-use crate::task::Id;
+use crate::task::{Id, YieldedTask};
 #[cfg(not(loom))]
 use std::cell::OnceCell;
 use std::cell::{Cell, RefCell};
@@ -48,6 +50,7 @@ struct Context {
     scheduler: Cell<*const scheduler::Context>,
     budget: Cell<Budget>,
     task_id: Cell<Option<Id>>,
+    polled: Cell<Polled>,
     local_set: RefCell<Option<Rc<LocalSetOwner>>>,
     rng: Cell<u64>,
     /// The parker `block_on` sleeps on, made on first use and lent in
@@ -69,6 +72,7 @@ thread_local! {
             scheduler: Cell::new(std::ptr::null()),
             budget: Cell::new(Budget::unconstrained()),
             task_id: Cell::new(None),
+            polled: Cell::new(Polled::NONE),
             local_set: RefCell::new(None),
             rng: Cell::new(0),
             #[cfg(not(loom))]
@@ -517,6 +521,15 @@ pub(crate) fn defer(waker: &Waker) {
     })
 }
 
+/// Schedules `task`, which yielded itself, after the scheduler has polled
+/// its driver, or at once when no scheduler runs on this thread.
+pub(crate) fn defer_task(task: YieldedTask) {
+    with_scheduler(|cx| match cx {
+        Some(cx) => cx.defer_task(task),
+        None => task.schedule(),
+    })
+}
+
 // ---- budget ---------------------------------------------------------------
 
 /// The budget of the current poll; `None` if the thread-local is gone.
@@ -549,6 +562,81 @@ pub(crate) fn set_current_task_id(id: Option<Id>) -> Option<Id> {
 #[inline]
 pub(crate) fn current_task_id() -> Option<Id> {
     CONTEXT.try_with(|ctx| ctx.task_id.get()).unwrap_or(None)
+}
+
+// ---- the task being polled ---------------------------------------------
+
+/// The task this thread polls (its header, as a waker's data pointer) and
+/// whether it has yielded itself during this poll.
+#[derive(Clone, Copy)]
+struct Polled {
+    task: *const (),
+    yielded: bool,
+}
+
+impl Polled {
+    const NONE: Polled = Polled {
+        task: std::ptr::null(),
+        yielded: false,
+    };
+}
+
+/// What [`enter_poll`] replaced; [`exit_poll`] puts it back (polls nest: a
+/// `LocalSet` polls its tasks inside the poll of the task that awaits it).
+#[must_use]
+#[derive(Clone, Copy)]
+pub(crate) struct PollScope {
+    id: Option<Id>,
+    polled: Polled,
+}
+
+/// Marks `task` (a task header) as the task this thread polls, with id `id`.
+#[inline]
+pub(crate) fn enter_poll(id: Id, task: *const ()) -> PollScope {
+    let polled = Polled {
+        task,
+        yielded: false,
+    };
+    CONTEXT
+        .try_with(|ctx| PollScope {
+            id: ctx.task_id.replace(Some(id)),
+            polled: ctx.polled.replace(polled),
+        })
+        .unwrap_or(PollScope {
+            id: None,
+            polled: Polled::NONE,
+        })
+}
+
+/// Ends the poll begun by the [`enter_poll`] that returned `scope`: returns
+/// whether the task yielded itself ([`record_yield`]).
+#[inline]
+pub(crate) fn exit_poll(scope: PollScope) -> bool {
+    CONTEXT
+        .try_with(|ctx| {
+            ctx.task_id.set(scope.id);
+            ctx.polled.replace(scope.polled).yielded
+        })
+        .unwrap_or(false)
+}
+
+/// If `task` is the task this thread is polling, records that it yielded and
+/// returns `true`; its harness reschedules it when the poll returns.
+#[inline]
+pub(crate) fn record_yield(task: *const ()) -> bool {
+    CONTEXT
+        .try_with(|ctx| {
+            let polled = ctx.polled.get();
+            let is_polled = !task.is_null() && polled.task == task;
+            if is_polled {
+                ctx.polled.set(Polled {
+                    yielded: true,
+                    ..polled
+                });
+            }
+            is_polled
+        })
+        .unwrap_or(false)
 }
 
 // ---- current LocalSet ----------------------------------------------------

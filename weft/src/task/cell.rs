@@ -14,7 +14,7 @@
 
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::{AtomicU32, Ordering::Relaxed};
-use crate::runtime::context;
+use crate::runtime::context::{self, PollScope};
 use crate::runtime::dump::{TaskSnapshot, TaskState};
 use crate::task::error::JoinError;
 use crate::task::raw::Vtable;
@@ -219,13 +219,53 @@ impl Drop for TaskIdGuard {
     }
 }
 
+/// How a poll of a task's future ended.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Polled {
+    /// The output is stored; the future is gone.
+    Ready,
+    /// The future is pending; `yielded` if it yielded itself
+    /// (`waker::defer_self`), so that the harness must reschedule it.
+    Pending { yielded: bool },
+}
+
+/// Marks a task as the one this thread polls (`context::enter_poll`), and
+/// puts the previous one back even if the poll unwinds.
+struct PollGuard(PollScope);
+
+impl PollGuard {
+    fn enter(id: Id, header: NonNull<Header>) -> PollGuard {
+        PollGuard(context::enter_poll(id, header.as_ptr() as *const ()))
+    }
+
+    /// The poll returned: whether the task yielded itself.
+    fn exit(self) -> bool {
+        let scope = self.0;
+        std::mem::forget(self);
+        context::exit_poll(scope)
+    }
+}
+
+impl Drop for PollGuard {
+    /// Only on unwind: `exit` forgets the guard.
+    fn drop(&mut self) {
+        let _ = context::exit_poll(self.0);
+    }
+}
+
 impl<F: Future, S> Core<F, S> {
     /// Polls the future; on `Ready` drops the future and stores the output.
+    /// `header` is this task's (the waker in `cx` points at it).
     ///
     /// # Safety
     ///
     /// The caller holds RUNNING (rule 1) and the stage is `Running`.
-    pub(super) unsafe fn poll(&self, id: Id, cx: &mut Context<'_>) -> Poll<()> {
+    pub(super) unsafe fn poll(
+        &self,
+        id: Id,
+        header: NonNull<Header>,
+        cx: &mut Context<'_>,
+    ) -> Polled {
         /// Drops the future if its poll unwinds, while the panic is still in
         /// flight (as Tokio does: a destructor sees `thread::panicking()`).
         struct DropOnUnwind<'a, F: Future, S> {
@@ -240,8 +280,8 @@ impl<F: Future, S> Core<F, S> {
             }
         }
 
-        let res = {
-            let _id = TaskIdGuard::enter(id);
+        let (res, yielded) = {
+            let scope = PollGuard::enter(id, header);
             let guard = DropOnUnwind { core: self, id };
             let res = self.stage.with_mut(|ptr| {
                 // SAFETY: rule 1 gives this thread exclusive access to the stage.
@@ -253,15 +293,15 @@ impl<F: Future, S> Core<F, S> {
                 unsafe { Pin::new_unchecked(future) }.poll(cx)
             });
             std::mem::forget(guard);
-            res
+            (res, scope.exit())
         };
         match res {
             Poll::Ready(output) => {
                 // SAFETY: still under RUNNING.
                 unsafe { self.set_stage(id, Stage::Finished(Ok(output))) };
-                Poll::Ready(())
+                Polled::Ready
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => Polled::Pending { yielded },
         }
     }
 

@@ -3,7 +3,7 @@
 //! Every function here follows the ownership rules of `state.rs`; the rule
 //! that allows each access is named next to it.
 
-use crate::task::cell::{Cell, Header, Stage, Trailer};
+use crate::task::cell::{Cell, Header, Polled, Stage, Trailer};
 use crate::task::error::JoinError;
 use crate::task::raw::RawTask;
 use crate::task::state::{TransitionToIdle, TransitionToRunning};
@@ -85,22 +85,31 @@ impl<F: Future, S: Schedule> Harness<F, S> {
         header.count_poll();
         let polled = panic::catch_unwind(AssertUnwindSafe(|| {
             // SAFETY: RUNNING is held (rule 1).
-            unsafe { core.poll(header.id, &mut cx) }
+            unsafe { core.poll(header.id, self.header_ptr(), &mut cx) }
         }));
-        match polled {
-            Ok(Poll::Ready(())) => return self.complete(),
+        let yielded = match polled {
+            Ok(Polled::Ready) => return self.complete(),
             Err(panic) => {
                 self.drop_future_with(Err(JoinError::panic(header.id, panic)));
                 return self.complete();
             }
-            Ok(Poll::Pending) => {}
-        }
-        match header.state.transition_to_idle() {
+            Ok(Polled::Pending { yielded }) => yielded,
+        };
+        let idle = if yielded {
+            header.state.transition_to_idle_yielded()
+        } else {
+            header.state.transition_to_idle()
+        };
+        match idle {
             TransitionToIdle::Ok => {}
             TransitionToIdle::OkNotified => {
                 // SAFETY: the poll's reference is reused for the new `Notified`.
                 let notified = unsafe { Notified::<S>::from_raw(self.header_ptr()) };
-                core.scheduler.yield_now(notified);
+                if yielded {
+                    core.scheduler.defer(notified);
+                } else {
+                    core.scheduler.yield_now(notified);
+                }
             }
             TransitionToIdle::OkDealloc => self.dealloc(),
             TransitionToIdle::Cancelled => {

@@ -130,3 +130,99 @@ fn dropping_join_handle_after_completion_drops_output_once() {
     drop(join);
     assert_eq!(drops.load(SeqCst), 1);
 }
+
+/// A future that yields itself (as `yield_now` does on a runtime) on its
+/// first poll, after running `first`, and returns 3 on the next.
+fn yield_once(
+    polls: Arc<AtomicUsize>,
+    first: impl FnOnce(&Context<'_>) + Send + 'static,
+) -> impl Future<Output = u32> + Send {
+    let mut first = Some(first);
+    poll_fn(move |cx| {
+        polls.fetch_add(1, SeqCst);
+        match first.take() {
+            Some(f) => {
+                f(cx);
+                assert!(crate::task::waker::defer_self(cx.waker()));
+                Poll::Pending
+            }
+            None => Poll::Ready(3),
+        }
+    })
+}
+
+#[test]
+fn a_task_that_yields_itself_is_deferred_by_its_harness() {
+    let sched = TestSched::new();
+    let polls = Arc::new(AtomicUsize::new(0));
+    let mut join = spawn(&sched, yield_once(polls.clone(), |_| {}));
+    assert_eq!(sched.run_all(), 2);
+    assert_eq!(sched.deferred(), 1);
+    assert_eq!(polls.load(SeqCst), 2);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(3))));
+}
+
+#[test]
+fn a_wake_in_the_yielding_poll_adds_no_second_run() {
+    let sched = TestSched::new();
+    let polls = Arc::new(AtomicUsize::new(0));
+    let mut join = spawn(
+        &sched,
+        yield_once(polls.clone(), |cx| cx.waker().wake_by_ref()),
+    );
+    assert_eq!(sched.run_all(), 2);
+    assert_eq!(sched.deferred(), 1);
+    assert_eq!(polls.load(SeqCst), 2);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(3))));
+}
+
+#[test]
+fn abort_in_the_yielding_poll_cancels_at_once() {
+    let sched = TestSched::new();
+    let polls = Arc::new(AtomicUsize::new(0));
+    let abort = Arc::new(Mutex::new(None::<crate::task::AbortHandle>));
+    let a = abort.clone();
+    let mut join = spawn(
+        &sched,
+        yield_once(polls.clone(), move |_| {
+            a.lock().unwrap().take().unwrap().abort();
+        }),
+    );
+    *abort.lock().unwrap() = Some(join.abort_handle());
+    assert_eq!(sched.run_all(), 1);
+    assert_eq!(sched.deferred(), 0);
+    assert_eq!(polls.load(SeqCst), 1);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Err(e)) if e.is_cancelled()));
+}
+
+#[test]
+fn defer_self_only_takes_the_waker_of_the_task_being_polled() {
+    let sched = TestSched::new();
+    let slot = Arc::new(Mutex::new(None::<Waker>));
+    let s = slot.clone();
+    let _parked = spawn(
+        &sched,
+        poll_fn(move |cx| {
+            *s.lock().unwrap() = Some(cx.waker().clone());
+            Poll::<()>::Pending
+        }),
+    );
+    sched.run_all();
+    let other = slot.lock().unwrap().clone().unwrap();
+    assert!(!crate::task::waker::defer_self(&other), "outside any poll");
+    let checked = Arc::new(AtomicUsize::new(0));
+    let c = checked.clone();
+    let mut join = spawn(&sched, async move {
+        assert!(
+            !crate::task::waker::defer_self(&other),
+            "another task's waker"
+        );
+        assert!(!crate::task::waker::defer_self(Waker::noop()));
+        c.fetch_add(1, SeqCst);
+    });
+    sched.run_all();
+    assert_eq!(checked.load(SeqCst), 1);
+    assert_eq!(sched.deferred(), 0);
+    assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(()))));
+    drop(slot.lock().unwrap().take());
+}

@@ -152,3 +152,77 @@ fn two_threads_waking_at_once() {
         assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(7))));
     });
 }
+
+/// A task yields itself (the harness reschedules it after the poll, in the
+/// state change that ends the poll) while another thread runs `race` on it.
+/// Returns the JoinHandle and how many times the future was polled.
+fn yield_racing(
+    sched: &Arc<TestSched>,
+    race: impl FnOnce(Waker, crate::task::AbortHandle) + Send + 'static,
+) -> (
+    crate::task::JoinHandle<u32>,
+    Arc<AtomicUsize>,
+    Arc<AtomicUsize>,
+) {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let drops = Arc::new(AtomicUsize::new(0));
+    let abort = Arc::new(Mutex::new(None::<crate::task::AbortHandle>));
+    let thread_slot = Arc::new(Mutex::new(None));
+    let (p, a, ts) = (polls.clone(), abort.clone(), thread_slot.clone());
+    let guard = DropCount(drops.clone());
+    let mut race = Some(race);
+    let join = spawn(
+        sched,
+        poll_fn(move |cx| {
+            let _keep = &guard;
+            p.fetch_add(1, SeqCst);
+            if let Some(race) = race.take() {
+                let (w, ab) = (cx.waker().clone(), a.lock().take().unwrap());
+                *ts.lock() = Some(thread::spawn(move || race(w, ab)));
+                assert!(crate::task::waker::defer_self(cx.waker()));
+                return Poll::Pending;
+            }
+            Poll::Ready(7u32)
+        }),
+    );
+    *abort.lock() = Some(join.abort_handle());
+    sched.run_all();
+    let t = thread_slot.lock().take().unwrap();
+    t.join().unwrap();
+    sched.run_all();
+    (join, polls, drops)
+}
+
+#[test]
+fn yield_racing_a_wake() {
+    loom::model(|| {
+        let sched = TestSched::new();
+        let (mut join, polls, drops) = yield_racing(&sched, |w, _| w.wake());
+        assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(7))));
+        assert_eq!(
+            polls.load(SeqCst),
+            2,
+            "the wake adds no poll to the yield's"
+        );
+        assert_eq!(sched.deferred(), 1);
+        assert_eq!(drops.load(SeqCst), 1);
+    });
+}
+
+#[test]
+fn yield_racing_an_abort() {
+    loom::model(|| {
+        let sched = TestSched::new();
+        let (mut join, polls, drops) = yield_racing(&sched, |_, abort| abort.abort());
+        // Cancelled at the end of the yielding poll or before the next; or,
+        // aborted during the second poll, complete.
+        match poll_join(&mut join) {
+            Poll::Ready(Ok(7)) => assert_eq!(polls.load(SeqCst), 2),
+            Poll::Ready(Err(e)) => assert!(e.is_cancelled()),
+            other => panic!("unexpected {:?}", other.map(|r| r.is_ok())),
+        }
+        assert!(polls.load(SeqCst) <= 2);
+        assert_eq!(sched.len(), 0, "nothing left queued");
+        assert_eq!(drops.load(SeqCst), 1, "the future is dropped exactly once");
+    });
+}

@@ -32,7 +32,7 @@ mod raw;
 mod spawn;
 mod state;
 mod task_local;
-mod waker;
+pub(crate) mod waker;
 mod yield_now;
 
 #[cfg(all(test, not(loom)))]
@@ -78,6 +78,42 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
     /// Queues a task that woke itself while running (behind other ready work).
     fn yield_now(&self, task: Notified<Self>) {
         self.schedule(task);
+    }
+
+    /// Queues a task that yielded itself (`yield_now`, a spent budget) to
+    /// run after the scheduler next polls its driver.
+    fn defer(&self, task: Notified<Self>) {
+        crate::runtime::context::defer_task(YieldedTask(task.into_raw()));
+    }
+}
+
+/// A task that yielded itself, waiting in a scheduler's deferred list. It
+/// owns the task's `Notified` reference (NOTIFIED is set), with the
+/// scheduler type erased so that one list serves every scheduler.
+pub(crate) struct YieldedTask(RawTask);
+
+impl std::fmt::Debug for YieldedTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YieldedTask")
+            .field("id", &self.0.header().id())
+            .finish()
+    }
+}
+
+impl YieldedTask {
+    /// Hands the task to its scheduler's run queue.
+    pub(crate) fn schedule(self) {
+        let raw = self.0;
+        std::mem::forget(self);
+        raw.schedule();
+    }
+}
+
+impl Drop for YieldedTask {
+    fn drop(&mut self) {
+        // Like dropping a `Notified` that never ran: the task stays NOTIFIED
+        // and in its owned list, where shutdown finds it.
+        self.0.drop_reference();
     }
 }
 

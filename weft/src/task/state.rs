@@ -28,6 +28,9 @@
 //!                                                                     └──────────┘
 //! ```
 //!
+//! A task that yields itself (`yield_now`, a spent budget) takes (4) in one
+//! step, `transition_to_idle_yielded`, without a wake.
+//!
 //! Ownership rules (who may touch which part of the cell):
 //!
 //! 1. Only the thread that set RUNNING may touch the stage (the future) until it
@@ -173,6 +176,21 @@ impl State {
                 TransitionToRunning::Success
             };
             (action, Some(s))
+        })
+    }
+
+    /// (4) The poll returned `Pending` after the task yielded itself: idle
+    /// and notified in one step, the poller's reference becoming the
+    /// `Notified`. Returns `OkNotified` or `Cancelled`.
+    pub(super) fn transition_to_idle_yielded(&self) -> TransitionToIdle {
+        self.fetch_update_action(|mut s| {
+            debug_assert!(s.is_running());
+            if s.is_cancelled() {
+                return (TransitionToIdle::Cancelled, None);
+            }
+            s.0 &= !RUNNING;
+            s.0 |= NOTIFIED;
+            (TransitionToIdle::OkNotified, Some(s))
         })
     }
 

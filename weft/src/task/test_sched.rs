@@ -1,5 +1,6 @@
 //! A scheduler for tests of the task cell: a plain queue the test drains.
 
+use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
 use crate::task::{Notified, Schedule, Task};
 use std::collections::VecDeque;
@@ -7,6 +8,7 @@ use std::collections::VecDeque;
 #[derive(Default)]
 pub(crate) struct TestSched {
     queue: Mutex<VecDeque<Notified<Arc<TestSched>>>>,
+    deferred: AtomicUsize,
 }
 
 impl TestSched {
@@ -32,6 +34,11 @@ impl TestSched {
     pub(crate) fn len(&self) -> usize {
         self.queue.lock().len()
     }
+
+    /// How many tasks came back through `Schedule::defer` (they yielded themselves).
+    pub(crate) fn deferred(&self) -> usize {
+        self.deferred.load(SeqCst)
+    }
 }
 
 impl Schedule for Arc<TestSched> {
@@ -41,6 +48,11 @@ impl Schedule for Arc<TestSched> {
 
     fn schedule(&self, task: Notified<Self>) {
         self.queue.lock().push_back(task);
+    }
+
+    fn defer(&self, task: Notified<Self>) {
+        self.deferred.fetch_add(1, SeqCst);
+        self.schedule(task);
     }
 }
 

@@ -5,19 +5,28 @@
 //! (`transition_to_notified_*`); waking a running or already notified task only
 //! marks it.
 
+use crate::runtime::context;
 use crate::task::cell::Header;
 use crate::task::raw::RawTask;
 use crate::task::state::{TransitionToNotifiedByRef, TransitionToNotifiedByVal};
 use crate::task::Schedule;
 use crate::util::waker_ref::WakerRef;
 use std::ptr::NonNull;
-use std::task::{RawWaker, RawWakerVTable};
+use std::task::{RawWaker, RawWakerVTable, Waker};
 
 /// The task's waker for one poll: it owns no reference (clones of it do).
 pub(super) fn waker_ref<S: Schedule>(header: NonNull<Header>) -> WakerRef<'static> {
     // SAFETY: the vtable's functions treat the data pointer as a task header,
     // and the poll that borrows this waker holds a reference to the task.
     unsafe { WakerRef::new(raw_waker(header)) }
+}
+
+/// If `waker` wakes the task this thread is polling, records that the task
+/// yielded itself and returns `true`: the task's harness then reschedules it
+/// after the poll (`Schedule::defer`), with the poll's own reference and in
+/// the same state change that ends the poll, instead of a clone and a wake.
+pub(crate) fn defer_self(waker: &Waker) -> bool {
+    std::ptr::eq(waker.vtable(), &WAKER_VTABLE) && context::record_yield(waker.data())
 }
 
 fn raw_waker(header: NonNull<Header>) -> RawWaker {

@@ -3,13 +3,26 @@
 //! `yield_now` and a spent coop budget wake their task through here, so the
 //! task runs again only after I/O and timers had a chance to make other tasks
 //! ready: a task that yields in a loop cannot starve the driver.
+//!
+//! The common case, a task yielding itself with its own waker, skips the
+//! waker: `defer` records the yield with the task's harness, which hands the
+//! task back after the poll as a [`YieldedTask`] (`defer_task`), notified in
+//! the same state change that ends the poll. That saves cloning the waker and
+//! waking it: two atomic read-modify-writes of the task's state per yield.
 
+use crate::task::{waker, YieldedTask};
 use std::cell::RefCell;
 use std::task::Waker;
 
 #[derive(Debug, Default)]
 pub(crate) struct Defer {
-    deferred: RefCell<Vec<Waker>>,
+    deferred: RefCell<Vec<Deferred>>,
+}
+
+#[derive(Debug)]
+enum Deferred {
+    Waker(Waker),
+    Task(YieldedTask),
 }
 
 impl Defer {
@@ -18,15 +31,22 @@ impl Defer {
     }
 
     pub(crate) fn defer(&self, waker: &Waker) {
+        if waker::defer_self(waker) {
+            return;
+        }
         let mut deferred = self.deferred.borrow_mut();
         // Yielding twice in one poll needs one wake; the common case is a
         // single task yielding, so checking the last entry suffices.
-        if let Some(last) = deferred.last() {
+        if let Some(Deferred::Waker(last)) = deferred.last() {
             if last.will_wake(waker) {
                 return;
             }
         }
-        deferred.push(waker.clone());
+        deferred.push(Deferred::Waker(waker.clone()));
+    }
+
+    pub(crate) fn defer_task(&self, task: YieldedTask) {
+        self.deferred.borrow_mut().push(Deferred::Task(task));
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -35,10 +55,13 @@ impl Defer {
 
     pub(crate) fn wake(&self) {
         loop {
-            let Some(waker) = self.deferred.borrow_mut().pop() else {
+            let Some(deferred) = self.deferred.borrow_mut().pop() else {
                 return;
             };
-            waker.wake();
+            match deferred {
+                Deferred::Waker(waker) => waker.wake(),
+                Deferred::Task(task) => task.schedule(),
+            }
         }
     }
 }

@@ -162,6 +162,14 @@ impl Context {
             Context::MultiThread(cx) => cx.defer(waker),
         }
     }
+
+    /// See `runtime::context::defer_task`.
+    pub(crate) fn defer_task(&self, task: crate::task::YieldedTask) {
+        match self {
+            Context::CurrentThread(cx) => cx.defer.defer_task(task),
+            Context::MultiThread(cx) => cx.defer_task(task),
+        }
+    }
 }
 
 /// A new runtime id.

@@ -498,6 +498,15 @@ impl Context {
             self.defer.defer(waker);
         }
     }
+
+    /// As `defer`, for a task that yielded itself.
+    pub(crate) fn defer_task(&self, task: crate::task::YieldedTask) {
+        if self.core.borrow().is_none() {
+            task.schedule();
+        } else {
+            self.defer.defer_task(task);
+        }
+    }
 }
 
 impl fmt::Debug for Context {
