@@ -401,6 +401,47 @@ fn block_on_from_two_threads_shares_the_runtime() {
     assert_eq!(t.join().unwrap(), 1);
 }
 
+/// A second thread's `block_on` that needs the scheduler waits for the core
+/// and takes it over when the first thread's `block_on` returns; the
+/// worker's thread id follows the core.
+#[test]
+fn block_on_waiting_for_the_core_takes_it_over() {
+    let rt = Arc::new(new_rt());
+    let metrics = rt.metrics();
+    let (release_tx, release_rx) = weft::sync::oneshot::channel::<()>();
+    let (held_tx, held_rx) = std_mpsc::channel();
+    let (rt_a, rt_b) = (rt.clone(), rt.clone());
+    let a = std::thread::spawn(move || {
+        rt_a.block_on(async move {
+            held_tx.send(()).unwrap();
+            release_rx.await.unwrap();
+        })
+    });
+    held_rx.recv().unwrap();
+    let a_id = a.thread().id();
+    assert_eq!(metrics.worker_thread_id(0), Some(a_id));
+    let (polled_tx, polled_rx) = std_mpsc::channel();
+    let b = std::thread::spawn(move || {
+        rt_b.block_on(async move {
+            polled_tx.send(()).unwrap();
+            // Needs the core: the task runs only where the scheduler runs.
+            let v = weft::spawn(async { 2 }).await.unwrap();
+            (
+                v,
+                weft::runtime::Handle::current()
+                    .metrics()
+                    .worker_thread_id(0),
+            )
+        })
+    });
+    polled_rx.recv().unwrap();
+    release_tx.send(()).unwrap();
+    a.join().unwrap();
+    let b_id = b.thread().id();
+    assert_eq!(b.join().unwrap(), (2, Some(b_id)));
+    assert_eq!(metrics.worker_thread_id(0), None);
+}
+
 #[test]
 fn on_thread_park_hook_that_yields_does_not_hang() {
     // The hook defers a wake (yield_now) of a waker that completes the

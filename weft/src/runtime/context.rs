@@ -17,6 +17,8 @@
 //! - `local_set`: the `LocalSet` that `task::spawn_local` spawns onto (set
 //!   while the set is polled or entered);
 //! - `rng`: a cheap random source for `select!` and work stealing;
+//! - `thread_id`: the thread's `ThreadId`, cached (`thread::current()`
+//!   clones an `Arc` each call);
 //! - `parker`: the thread's cached parker, for `block_on`.
 
 use crate::runtime::park::CachedParker;
@@ -31,6 +33,7 @@ use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::rc::Rc;
 use std::task::Waker;
+use std::thread::ThreadId;
 
 pub(crate) const CONTEXT_MISSING_ERROR: &str =
     "there is no reactor running, must be called from the context of a Tokio 1.x runtime";
@@ -53,6 +56,7 @@ struct Context {
     polled: Cell<Polled>,
     local_set: RefCell<Option<Rc<LocalSetOwner>>>,
     rng: Cell<u64>,
+    thread_id: Cell<Option<ThreadId>>,
     /// The parker `block_on` sleeps on, made on first use and lent in
     /// place; loom's parkers cannot outlive a model.
     #[cfg(not(loom))]
@@ -75,6 +79,7 @@ thread_local! {
             polled: Cell::new(Polled::NONE),
             local_set: RefCell::new(None),
             rng: Cell::new(0),
+            thread_id: Cell::new(None),
             #[cfg(not(loom))]
             parker: OnceCell::new(),
             #[cfg(not(loom))]
@@ -637,6 +642,23 @@ pub(crate) fn record_yield(task: *const ()) -> bool {
             is_polled
         })
         .unwrap_or(false)
+}
+
+// ---- thread id -------------------------------------------------------------
+
+/// `std::thread::current().id()`, without touching the thread's handle
+/// after the first call.
+pub(crate) fn thread_id() -> ThreadId {
+    CONTEXT
+        .try_with(|ctx| match ctx.thread_id.get() {
+            Some(id) => id,
+            None => {
+                let id = std::thread::current().id();
+                ctx.thread_id.set(Some(id));
+                id
+            }
+        })
+        .unwrap_or_else(|_| std::thread::current().id())
 }
 
 // ---- current LocalSet ----------------------------------------------------

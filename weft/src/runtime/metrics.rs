@@ -1,6 +1,9 @@
 //! `RuntimeMetrics`: a stable view of what the runtime is doing.
 
-use crate::loom::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use crate::loom::sync::atomic::{
+    AtomicBool, AtomicU64, AtomicUsize,
+    Ordering::{Acquire, Relaxed, Release},
+};
 use crate::loom::sync::Mutex;
 use crate::runtime::Handle;
 use std::thread::ThreadId;
@@ -17,8 +20,11 @@ pub(crate) struct WorkerMetrics {
     poll_count: AtomicU64,
     /// Current-thread only, updated once per batch of polls.
     local_queue_depth: AtomicUsize,
-    /// The thread running the worker (changes with `block_in_place`).
+    /// The thread that ran the worker last (changes with `block_in_place`,
+    /// and with the thread calling a current-thread runtime's `block_on`).
     thread_id: Mutex<Option<ThreadId>>,
+    /// A thread runs the worker now; else it has no thread id.
+    running: AtomicBool,
 }
 
 /// Per-worker counts that the scheduler keeps outside `WorkerMetrics`.
@@ -49,9 +55,26 @@ impl WorkerMetrics {
         self.local_queue_depth.load(Relaxed)
     }
 
-    /// The calling thread now runs this worker (`None`: no thread does).
+    /// Thread `id` now runs this worker (`None`: no thread does).
     pub(crate) fn set_thread(&self, id: Option<ThreadId>) {
-        *self.thread_id.lock() = id;
+        if let Some(id) = id {
+            *self.thread_id.lock() = Some(id);
+        }
+        self.running.store(id.is_some(), Release);
+    }
+
+    /// The thread that ran this worker last runs it again (`set_thread`
+    /// without the lock: a current-thread runtime's `block_on` calls this).
+    pub(crate) fn resume_thread(&self) {
+        self.running.store(true, Release);
+    }
+
+    fn thread_id(&self) -> Option<ThreadId> {
+        if self.running.load(Acquire) {
+            *self.thread_id.lock()
+        } else {
+            None
+        }
     }
 
     fn bump(counter: &AtomicU64, by: u64) {
@@ -265,7 +288,7 @@ impl RuntimeMetrics {
     /// ```
     #[track_caller]
     pub fn worker_thread_id(&self, worker: usize) -> Option<ThreadId> {
-        *self.worker(worker).thread_id.lock()
+        self.worker(worker).thread_id()
     }
 
     /// The number of tasks spawned on the runtime since it started

@@ -26,13 +26,14 @@
 //! and take the core over when it is released.
 
 use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
-use crate::loom::sync::{Arc, Mutex};
+use crate::loom::sync::Arc;
 use crate::runtime::blocked_worker::Watch;
 use crate::runtime::blocking::pool::run_hook;
 use crate::runtime::config::Config;
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::metrics::WorkerMetrics;
 use crate::runtime::park::{spin_until, SPIN_BUDGET};
+use crate::runtime::scheduler::core_slot::CoreSlot;
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::{blocking, context, scheduler};
@@ -45,15 +46,15 @@ use std::fmt;
 use std::future::{poll_fn, Future};
 use std::panic::Location;
 use std::pin::Pin;
-use std::task::{Poll, RawWaker, RawWakerVTable, Waker};
+use std::task::{Poll, RawWaker, RawWakerVTable};
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
 /// The scheduler part of a current-thread `Runtime`.
 pub(crate) struct CurrentThread {
-    /// The core, when no thread is running it.
-    core: Mutex<Option<Box<Core>>>,
-    /// Threads in `block_on` waiting for the core to be released.
-    waiting: Mutex<Vec<Waker>>,
+    /// The core, when no thread is running it; threads in `block_on`
+    /// wait there for it to be released.
+    core: CoreSlot<Core>,
     /// `shutdown` ran (it runs from `shutdown_timeout` and again from drop).
     shut_down: bool,
 }
@@ -82,6 +83,8 @@ struct Core {
     driver: Option<Driver>,
     /// When this core last started running (for `worker_total_busy_duration`).
     busy_since: Instant,
+    /// The thread that ran this core last (for `worker_thread_id`).
+    thread: Option<ThreadId>,
 }
 
 /// The scheduler context installed on the thread that holds the core.
@@ -118,11 +121,11 @@ impl CurrentThread {
             tick: 0,
             driver: Some(driver),
             busy_since: Instant::now(),
+            thread: None,
         });
         (
             CurrentThread {
-                core: Mutex::new(Some(core)),
-                waiting: Mutex::new(Vec::new()),
+                core: CoreSlot::new(core),
                 shut_down: false,
             },
             handle,
@@ -146,8 +149,7 @@ impl CurrentThread {
                     if let Poll::Ready(out) = future.as_mut().poll(cx) {
                         return Poll::Ready(Some(out));
                     }
-                    self.waiting.lock().push(cx.waker().clone());
-                    if self.core.lock().is_some() {
+                    if self.core.wait(cx.waker()) {
                         return Poll::Ready(None);
                     }
                     Poll::Pending
@@ -160,11 +162,15 @@ impl CurrentThread {
     }
 
     fn take_core(&self, handle: &Arc<Handle>) -> Option<CoreGuard<'_>> {
-        let mut core = self.core.lock().take()?;
+        let mut core = self.core.take()?;
         core.busy_since = Instant::now();
-        handle
-            .worker_metrics
-            .set_thread(Some(std::thread::current().id()));
+        let thread = context::thread_id();
+        if core.thread == Some(thread) {
+            handle.worker_metrics.resume_thread();
+        } else {
+            core.thread = Some(thread);
+            handle.worker_metrics.set_thread(Some(thread));
+        }
         Some(CoreGuard {
             context: scheduler::Context::CurrentThread(Context {
                 handle: handle.clone(),
@@ -305,10 +311,7 @@ impl Drop for CoreGuard<'_> {
         if let Some(core) = cx.core.borrow_mut().take() {
             cx.handle.worker_metrics.stopped(core.busy_since);
             cx.handle.worker_metrics.set_thread(None);
-            *self.scheduler.core.lock() = Some(core);
-            for waker in self.scheduler.waiting.lock().drain(..) {
-                waker.wake();
-            }
+            self.scheduler.core.put(core);
         }
     }
 }

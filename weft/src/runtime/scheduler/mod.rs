@@ -4,6 +4,7 @@
 //! scheduled again; `Context` is the state of the thread that is running a
 //! scheduler right now, reachable through `runtime::context`.
 
+pub(crate) mod core_slot;
 pub(crate) mod current_thread;
 pub(crate) mod defer;
 pub(crate) mod inject;

@@ -301,7 +301,7 @@ pub(super) fn run(worker: Arc<Worker>) {
     let Some(core) = worker.core.lock().take() else {
         return;
     };
-    worker.handle.shared.worker_metrics[worker.index].set_thread(Some(std::thread::current().id()));
+    worker.handle.shared.worker_metrics[worker.index].set_thread(Some(context::thread_id()));
     let handle = scheduler::Handle::MultiThread(worker.handle.clone());
     context::enter_runtime(&handle, true, |_| {
         let watch = worker.handle.blocked_watch.clone();
