@@ -647,7 +647,7 @@ pub(crate) fn record_yield(task: *const ()) -> bool {
 // ---- thread id -------------------------------------------------------------
 
 /// `std::thread::current().id()`, without touching the thread's handle
-/// after the first call.
+/// (an `Arc` clone) after the first call.
 pub(crate) fn thread_id() -> ThreadId {
     CONTEXT
         .try_with(|ctx| match ctx.thread_id.get() {

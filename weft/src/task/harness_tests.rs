@@ -226,3 +226,27 @@ fn defer_self_only_takes_the_waker_of_the_task_being_polled() {
     assert!(matches!(poll_join(&mut join), Poll::Ready(Ok(()))));
     drop(slot.lock().unwrap().take());
 }
+
+#[test]
+fn a_yielded_task_dropped_with_the_deferred_list_is_released() {
+    let sched = TestSched::new();
+    let drops = Arc::new(AtomicUsize::new(0));
+    struct DropCount(Arc<AtomicUsize>);
+    impl Drop for DropCount {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+    let guard = DropCount(drops.clone());
+    let join = spawn(&sched, async move {
+        let _guard = guard;
+    });
+    let notified = sched.pop().expect("spawn queues the task");
+    let defer = crate::runtime::scheduler::defer::Defer::new();
+    defer.defer_task(crate::task::YieldedTask(notified.into_raw()));
+    drop(defer);
+    drop(join);
+    // The list released the task's last reference: the cell, and the
+    // never-polled future in it, are gone.
+    assert_eq!(drops.load(SeqCst), 1);
+}

@@ -31,6 +31,11 @@ impl TestSched {
         }
     }
 
+    /// Takes the next queued task without running it.
+    pub(crate) fn pop(&self) -> Option<Notified<Arc<TestSched>>> {
+        self.queue.lock().pop_front()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.queue.lock().len()
     }
