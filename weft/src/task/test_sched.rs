@@ -32,6 +32,7 @@ impl TestSched {
     }
 
     /// Takes the next queued task without running it.
+    #[cfg_attr(loom, allow(dead_code))] // only the std-thread tests use it
     pub(crate) fn pop(&self) -> Option<Notified<Arc<TestSched>>> {
         self.queue.lock().pop_front()
     }
