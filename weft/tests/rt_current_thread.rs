@@ -404,6 +404,7 @@ fn block_on_from_two_threads_shares_the_runtime() {
 /// A second thread's `block_on` that needs the scheduler waits for the core
 /// and takes it over when the first thread's `block_on` returns; the
 /// worker's thread id follows the core.
+#[cfg(feature = "sync")]
 #[test]
 fn block_on_waiting_for_the_core_takes_it_over() {
     let rt = Arc::new(new_rt());
@@ -442,6 +443,7 @@ fn block_on_waiting_for_the_core_takes_it_over() {
     assert_eq!(metrics.worker_thread_id(0), None);
 }
 
+#[cfg(feature = "sync")]
 #[test]
 fn on_thread_park_hook_that_yields_does_not_hang() {
     // The hook defers a wake (yield_now) of a waker that completes the

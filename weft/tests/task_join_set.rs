@@ -15,6 +15,7 @@ fn current_thread() -> Runtime {
     Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+#[cfg(feature = "rt-multi-thread")]
 fn multi_thread() -> Runtime {
     Builder::new_multi_thread()
         .worker_threads(2)
@@ -23,8 +24,10 @@ fn multi_thread() -> Runtime {
         .unwrap()
 }
 
+/// Runs `f` on a current-thread runtime and, when built, a multi-thread one.
 fn both(f: impl Fn(Runtime)) {
     f(current_thread());
+    #[cfg(feature = "rt-multi-thread")]
     f(multi_thread());
 }
 
@@ -461,6 +464,7 @@ fn send_and_sync_of_the_public_types() {
 /// Tasks completing on the workers while the owner aborts some of them and
 /// joins all: every task is reported exactly once, as its output or as
 /// cancelled, and only aborted tasks are reported cancelled.
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn concurrent_completion_abort_and_join_multi_thread() {
     let rt = multi_thread();

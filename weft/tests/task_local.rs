@@ -11,6 +11,7 @@ fn current_thread() -> Runtime {
     Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+#[cfg(feature = "rt-multi-thread")]
 fn multi_thread() -> Runtime {
     Builder::new_multi_thread()
         .worker_threads(2)
@@ -25,6 +26,7 @@ weft::task_local! {
     pub static NAME: String
 }
 
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn value_visible_across_polls_and_threads() {
     for rt in [current_thread(), multi_thread()] {

@@ -14,6 +14,7 @@ fn current_thread() -> Runtime {
     Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+#[cfg(feature = "rt-multi-thread")]
 fn multi_thread() -> Runtime {
     Builder::new_multi_thread()
         .worker_threads(2)
@@ -95,6 +96,7 @@ fn rc_state_shared_by_1000_tasks_current_thread() {
     rc_state_shared_by_many_tasks(&current_thread());
 }
 
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn rc_state_shared_by_1000_tasks_inside_multi_thread_block_on() {
     rc_state_shared_by_many_tasks(&multi_thread());
@@ -102,6 +104,7 @@ fn rc_state_shared_by_1000_tasks_inside_multi_thread_block_on() {
 
 /// Local tasks wait on Send tasks running on the multi-thread workers: the
 /// wakes come from other threads (remote queue).
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn local_tasks_woken_from_worker_threads() {
     let rt = multi_thread();
@@ -392,6 +395,7 @@ mod local_runtime {
         assert!(futures::executor::block_on(rx).is_err());
     }
 
+    #[cfg(feature = "rt-multi-thread")]
     #[test]
     fn multi_thread_builder_cannot_build_local() {
         let err = std::panic::catch_unwind(|| {
@@ -432,6 +436,7 @@ mod local_runtime {
         );
     }
 
+    #[cfg(feature = "macros")]
     #[weft::test(flavor = "local")]
     async fn local_flavor_test_attribute() {
         let rc = Rc::new(2);

@@ -15,6 +15,7 @@ fn current_thread() -> Runtime {
     Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+#[cfg(feature = "rt-multi-thread")]
 fn multi_thread(workers: usize) -> Runtime {
     Builder::new_multi_thread()
         .worker_threads(workers)
@@ -89,6 +90,7 @@ fn abort_while_a_yield_waits_cancels_the_task() {
 /// On one worker of the multi-thread runtime the yielding task also runs
 /// again only after the other ready task (which may run first of all: a
 /// task spawned by a task goes to the LIFO slot).
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn yield_now_lets_other_ready_tasks_run_first_multi_thread() {
     let rt = multi_thread(1);
@@ -118,6 +120,7 @@ fn yield_now_lets_other_ready_tasks_run_first_multi_thread() {
 }
 
 /// A task that yields in a loop does not starve the others, on either runtime.
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn yielding_loop_does_not_starve() {
     for rt in [current_thread(), multi_thread(1), multi_thread(2)] {
@@ -142,6 +145,7 @@ fn yielding_loop_does_not_starve() {
 
 /// `yield_now` inside `block_in_place` with another executor completes
 /// (the deferred wake is not left on the worker that gave its core away).
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn yield_now_in_block_in_place_with_another_executor() {
     let rt = multi_thread(2);
@@ -219,6 +223,7 @@ fn busy_loop_over_finished_join_handles_does_not_starve() {
 /// The starvation test: a task looping over an always-ready weft
 /// channel (it feeds itself) does not starve a timer or a second task on
 /// the same current-thread runtime.
+#[cfg(all(feature = "sync", feature = "time"))]
 #[cfg(all(feature = "sync", feature = "time"))]
 #[test]
 fn busy_loop_over_a_ready_channel_does_not_starve_a_timer_or_a_task() {
@@ -323,6 +328,7 @@ fn join_handle_consumes_budget() {
     });
 }
 
+#[cfg(feature = "rt-multi-thread")]
 #[test]
 fn ready_resources_counted_across_tasks() {
     // Many tasks each doing a little work all complete.
