@@ -84,3 +84,37 @@ fn spawn_storm_from_tasks_and_threads() {
     }
     assert!(rounds > 0);
 }
+
+/// Dropping a runtime whose workers are between a yield and the driver
+/// poll that releases it: every worker sees the shutdown. (A worker once
+/// consumed the shutdown notification in that zero-timeout poll and then
+/// slept in the driver for good.)
+#[test]
+fn shutdown_during_deferred_yields_wakes_every_worker() {
+    let deadline = Instant::now() + duration();
+    let mut rounds = 0;
+    while Instant::now() < deadline || rounds < 50 {
+        rounds += 1;
+        let rt = weft::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .unwrap();
+        for _ in 0..64 {
+            rt.spawn(async {
+                weft::task::yield_now().await;
+                weft::task::yield_now().await;
+                std::future::pending::<()>().await
+            });
+        }
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(rt);
+            let _ = done_tx.send(());
+        });
+        // A bound on a hang, not a synchronisation: the drop takes
+        // microseconds.
+        done_rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("round {rounds}: dropping the runtime hung"));
+    }
+}

@@ -331,7 +331,6 @@ impl Context {
                 core.end_batch(now);
                 core = self.park_timeout(core, Some(Duration::ZERO));
                 core.tuning.start_batch(now, core.run_queue.polls());
-                core.maintenance(&self.worker);
                 if core.is_shutdown {
                     break;
                 }
@@ -428,7 +427,6 @@ impl Context {
             while !core.is_shutdown {
                 let rescue = self.worker.handle.lifo_waiting_elsewhere(self.worker.index);
                 core = self.park_timeout(core, rescue.then_some(LIFO_RESCUE_INTERVAL));
-                core.maintenance(&self.worker);
                 by_driver = core.has_tasks();
                 if core.transition_from_parked(&self.worker) {
                     break;
@@ -475,6 +473,10 @@ impl Context {
         self.defer.wake();
         let mut core = self.core.borrow_mut().take().expect("core missing");
         core.park = Some(park);
+        // The parker may have consumed the notification that announced
+        // shutdown (`park_zero` does, for one): look now, or the next park
+        // sleeps through it.
+        core.maintenance(&self.worker);
         if core.should_notify_others() {
             handle.notify_parked();
         }
