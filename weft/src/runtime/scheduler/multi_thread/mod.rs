@@ -23,9 +23,10 @@
 //!
 //! Shutdown protocol:
 //! 1. `Handle::shutdown` closes the inject queue and unparks every worker.
-//! 2. Each worker notices (inject closed), cancels tasks of the owned list
-//!    (all workers help, starting at different shards), and hands its core
-//!    to `shutdown_cores`.
+//! 2. Each worker notices (inject closed; it looks after every park, which
+//!    may have consumed the notification: `shutdown_loom_tests`), cancels
+//!    tasks of the owned list (all workers help, starting at different
+//!    shards), and hands its core to `shutdown_cores`.
 //! 3. The last core in empties every local queue and the inject queue and
 //!    shuts the driver down. Worker threads are blocking-pool threads, so
 //!    the runtime's drop waits for them through the pool.
@@ -42,6 +43,8 @@ mod worker;
 
 #[cfg(all(test, loom))]
 mod notify_loom_tests;
+#[cfg(all(test, loom))]
+mod shutdown_loom_tests;
 
 pub(crate) use worker::{block_in_place, Context};
 
