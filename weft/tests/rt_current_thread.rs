@@ -401,15 +401,18 @@ fn block_on_from_two_threads_shares_the_runtime() {
     assert_eq!(t.join().unwrap(), 1);
 }
 
-/// A second thread's `block_on` that needs the scheduler waits for the core
-/// and takes it over when the first thread's `block_on` returns; the
-/// worker's thread id follows the core.
+/// A second thread's `block_on` waits for the core and takes it over when
+/// the first thread's `block_on` returns; the worker's thread id follows
+/// the core.
 #[cfg(feature = "sync")]
 #[test]
 fn block_on_waiting_for_the_core_takes_it_over() {
     let rt = Arc::new(new_rt());
     let metrics = rt.metrics();
     let (release_tx, release_rx) = weft::sync::oneshot::channel::<()>();
+    // The second thread spawns only once the first is gone: a task spawned
+    // earlier could run on the first thread's scheduler instead.
+    let (go_tx, go_rx) = weft::sync::oneshot::channel::<()>();
     let (held_tx, held_rx) = std_mpsc::channel();
     let (rt_a, rt_b) = (rt.clone(), rt.clone());
     let a = std::thread::spawn(move || {
@@ -425,6 +428,7 @@ fn block_on_waiting_for_the_core_takes_it_over() {
     let b = std::thread::spawn(move || {
         rt_b.block_on(async move {
             polled_tx.send(()).unwrap();
+            go_rx.await.unwrap();
             // Needs the core: the task runs only where the scheduler runs.
             let v = weft::spawn(async { 2 }).await.unwrap();
             (
@@ -438,6 +442,7 @@ fn block_on_waiting_for_the_core_takes_it_over() {
     polled_rx.recv().unwrap();
     release_tx.send(()).unwrap();
     a.join().unwrap();
+    go_tx.send(()).unwrap();
     let b_id = b.thread().id();
     assert_eq!(b.join().unwrap(), (2, Some(b_id)));
     assert_eq!(metrics.worker_thread_id(0), None);
