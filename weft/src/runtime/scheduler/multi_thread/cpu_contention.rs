@@ -1,21 +1,26 @@
-//! Whether a worker's CPU is wanted by other threads: the driver spin backs
+//! Whether a worker's CPU is wanted by other threads: the driver spin is
 //! off while it is.
 //!
 //! The driver spin (`park::Parker::park`) only pays with a CPU nobody else
-//! wants. It yields between polls, and a yield that comes back late (more
-//! than [`HANDOFF`]) means another thread ran on this CPU in between, while
-//! the spinning worker held the driver: I/O that became ready meanwhile
-//! waited for this thread's next turn. So a spin ends at the first late
-//! yield (the worker sleeps in the driver instead), and when
-//! [`HANDOFFS_BEFORE_BACKOFF`] of [`WINDOW`] spins ended so, the worker does
-//! not spin for [`BACKOFF`].
+//! wants. A spinning worker holds the driver, so while the OS runs another
+//! thread in its place, I/O that becomes ready waits for the worker's next
+//! turn; and the CPU time it spins is charged to it, so the kernel's fair
+//! scheduler makes it wait longer when it is woken for real work. Both show
+//! as a tail in a server's latency when its clients run on the same cores.
 //!
-//! Measured (`wrk -t2 -c8` against `examples/hello_http` on the same 2
-//! cores, alternating builds): a spin without this answered 110-123k
-//! requests/s with a p99 of 0.18-2.7 ms, with it 122-131k and 0.17-0.38 ms
-//! (no spin at all: 125-126k, 0.18-0.19 ms; Tokio 120-130k, 0.16-0.26 ms).
-//! Under `tcp_bulk`, where the spin pays, 0.3% of spins hand off and the
-//! spin stays on.
+//! The signal is the kernel's count of the worker thread's involuntary
+//! context switches (`getrusage(RUSAGE_THREAD)`): the OS took the CPU away
+//! while the thread could still run. It is sampled at most every
+//! [`SAMPLE_PERIOD`], and the worker does not spin until the next sample
+//! when the last period had more than one switch per [`SWITCH_INTERVAL`].
+//! Measured on the 2-core VM: the two workers of `examples/hello_http`
+//! under `wrk -t2 -c8` on the same cores were switched out 11,000 times a
+//! second each; the reading worker of `tcp_bulk`, where the spin pays, 70
+//! times. A spin also ends at once when its yield ran another thread
+//! ([`CpuContention::is_handoff`]): the worker then sleeps in the driver
+//! instead of staying in line for the CPU while holding it.
+//!
+//! Where the count is not available (outside Linux) the worker never spins.
 
 use std::time::{Duration, Instant};
 
@@ -24,26 +29,24 @@ use std::time::{Duration, Instant};
 /// hands the CPU over takes at least the other thread's run, several us.
 const HANDOFF: Duration = Duration::from_micros(5);
 
-/// The window of spins over which handoffs are counted.
-const WINDOW: u32 = 32;
+/// The shortest time between two samples of the switch count: long
+/// enough that a few stray switches (a kernel thread, a timer) do not
+/// stop the spin, short enough to notice a load generator within a few
+/// of its requests.
+const SAMPLE_PERIOD: Duration = Duration::from_millis(4);
 
-/// Handoffs within one window that stop the spin for a while: one in eight
-/// spins. Under `tcp_bulk` 0.3% of spins hand off (a single one is no sign of
-/// contention); with a load generator on the same cores, 15-25%.
-const HANDOFFS_BEFORE_BACKOFF: u32 = WINDOW / 8;
-
-/// How long a contended worker does not spin: long against a park (tens of
-/// us under load), short against how long a load lasts.
-const BACKOFF: Duration = Duration::from_millis(10);
+/// More than one involuntary switch per this interval is contention.
+const SWITCH_INTERVAL: Duration = Duration::from_millis(1);
 
 /// One worker's view of its CPU (each worker's parker owns one).
 #[derive(Debug)]
 pub(super) struct CpuContention {
     /// [`HANDOFF`], except in tests that need a spin to run its course.
     handoff: Duration,
-    spins: u32,
-    handoffs: u32,
-    quiet_until: Option<Instant>,
+    /// When the last sample was taken, and the switch count then.
+    sample: Option<(Instant, u64)>,
+    /// What the last full sample period showed.
+    contended: bool,
 }
 
 impl Default for CpuContention {
@@ -57,9 +60,8 @@ impl CpuContention {
     pub(super) fn with_handoff(handoff: Duration) -> CpuContention {
         CpuContention {
             handoff,
-            spins: 0,
-            handoffs: 0,
-            quiet_until: None,
+            sample: None,
+            contended: false,
         }
     }
 
@@ -68,93 +70,126 @@ impl CpuContention {
         took > self.handoff
     }
 
-    /// Whether the worker may spin now. Reads the clock only while backing
-    /// off.
-    pub(super) fn allows_spin(&mut self, now: impl FnOnce() -> Instant) -> bool {
-        match self.quiet_until {
-            Some(until) if now() < until => false,
-            Some(_) => {
-                self.quiet_until = None;
-                true
+    /// Whether the worker may spin at `now`. `switches` reads the thread's
+    /// involuntary switch count (`None`: unknown); it is called only when a
+    /// sample is due.
+    pub(super) fn allows_spin(
+        &mut self,
+        now: Instant,
+        switches: impl FnOnce() -> Option<u64>,
+    ) -> bool {
+        let due = self
+            .sample
+            .is_none_or(|(at, _)| now.saturating_duration_since(at) >= SAMPLE_PERIOD);
+        if due {
+            let Some(count) = switches() else {
+                return false;
+            };
+            if let Some((at, before)) = self.sample {
+                let elapsed = now.saturating_duration_since(at);
+                let allowed = elapsed.as_nanos() / SWITCH_INTERVAL.as_nanos();
+                self.contended = u128::from(count.saturating_sub(before)) > allowed;
             }
-            None => true,
+            self.sample = Some((now, count));
         }
+        !self.contended
     }
+}
 
-    /// Records how a spin ended: `handed_off` if a yield in it ran another
-    /// thread.
-    pub(super) fn record(&mut self, handed_off: bool, now: impl FnOnce() -> Instant) {
-        self.spins += 1;
-        self.handoffs += u32::from(handed_off);
-        if self.handoffs >= HANDOFFS_BEFORE_BACKOFF {
-            self.quiet_until = Some(now() + BACKOFF);
-        } else if self.spins < WINDOW {
-            return;
-        }
-        self.spins = 0;
-        self.handoffs = 0;
+/// The calling thread's involuntary context switches so far. (libc comes
+/// with `rt-multi-thread`; with `rt` alone this module is compiled but
+/// never used.)
+#[cfg(all(
+    feature = "rt-multi-thread",
+    any(target_os = "linux", target_os = "android")
+))]
+pub(super) fn involuntary_switches() -> Option<u64> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: `usage` is valid for writes of one `rusage`, which is what
+    // `getrusage` writes on success.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return None;
     }
+    // SAFETY: the call succeeded, so it initialised `usage`.
+    let usage = unsafe { usage.assume_init() };
+    u64::try_from(usage.ru_nivcsw).ok()
+}
+
+/// The calling thread's involuntary context switches so far: unknown here.
+#[cfg(not(all(
+    feature = "rt-multi-thread",
+    any(target_os = "linux", target_os = "android")
+)))]
+pub(super) fn involuntary_switches() -> Option<u64> {
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn spin_and_record(c: &mut CpuContention, handed_off: bool, now: Instant) -> bool {
-        let allowed = c.allows_spin(|| now);
-        if allowed {
-            c.record(handed_off, || now);
-        }
-        allowed
-    }
+    const MS: Duration = Duration::from_millis(1);
 
     #[test]
-    fn spins_while_the_cpu_is_free() {
+    fn spins_while_the_thread_is_never_switched_out() {
         let mut c = CpuContention::default();
         let t0 = Instant::now();
-        for _ in 0..1000 {
-            assert!(spin_and_record(&mut c, false, t0));
+        for i in 0..1000 {
+            assert!(c.allows_spin(t0 + i * MS, || Some(7)), "at {i} ms");
         }
     }
 
     #[test]
-    fn rare_handoffs_do_not_stop_spinning() {
+    fn a_few_switches_per_period_do_not_stop_the_spin() {
         let mut c = CpuContention::default();
         let t0 = Instant::now();
-        // One handoff fewer than the limit in every window, forever.
-        for i in 0..10 * WINDOW {
-            let handed_off = i % WINDOW < HANDOFFS_BEFORE_BACKOFF - 1;
-            assert!(spin_and_record(&mut c, handed_off, t0), "spin {i}");
+        // One switch per millisecond exactly, sampled every period.
+        for i in 0..100_u32 {
+            let at = t0 + i * SAMPLE_PERIOD;
+            let count = u64::from(i) * 4;
+            assert!(c.allows_spin(at, || Some(count)), "sample {i}");
         }
     }
 
     #[test]
-    fn frequent_handoffs_stop_spinning_for_the_backoff() {
+    fn frequent_switches_stop_the_spin_until_a_quiet_period() {
         let mut c = CpuContention::default();
         let t0 = Instant::now();
-        for _ in 0..WINDOW - HANDOFFS_BEFORE_BACKOFF {
-            assert!(spin_and_record(&mut c, false, t0));
-        }
-        for _ in 0..HANDOFFS_BEFORE_BACKOFF {
-            assert!(spin_and_record(&mut c, true, t0));
-        }
-        assert!(!c.allows_spin(|| t0));
-        assert!(!c.allows_spin(|| t0 + BACKOFF - Duration::from_micros(1)));
-        assert!(c.allows_spin(|| t0 + BACKOFF));
-        // The count started over: one more handoff is not enough.
-        c.record(true, || t0 + BACKOFF);
-        assert!(c.allows_spin(|| t0 + BACKOFF));
+        assert!(c.allows_spin(t0, || Some(0)));
+        // Five switches in 4 ms: contended at the next sample.
+        assert!(!c.allows_spin(t0 + 4 * MS, || Some(5)));
+        // Between samples the verdict holds, and the count is not read.
+        assert!(!c.allows_spin(t0 + 7 * MS, || panic!("read between samples")));
+        // A quiet period (one switch in 4 ms) lets it spin again.
+        assert!(c.allows_spin(t0 + 8 * MS, || Some(6)));
     }
 
     #[test]
-    fn handoffs_count_per_window() {
+    fn the_rate_is_over_the_whole_time_since_the_last_sample() {
         let mut c = CpuContention::default();
         let t0 = Instant::now();
-        // The limit less one at the end of a window and one at the start
-        // of the next: two windows, no backoff.
-        for i in 0..2 * WINDOW {
-            let handed_off = (WINDOW - (HANDOFFS_BEFORE_BACKOFF - 1)..=WINDOW).contains(&i);
-            assert!(spin_and_record(&mut c, handed_off, t0), "spin {i}");
-        }
+        assert!(c.allows_spin(t0, || Some(0)));
+        // Parks were rare: 9 switches over 10 ms is below one per ms.
+        assert!(c.allows_spin(t0 + 10 * MS, || Some(9)));
+        // 12 over the next 10 ms is above.
+        assert!(!c.allows_spin(t0 + 20 * MS, || Some(21)));
+    }
+
+    #[test]
+    fn never_spins_when_the_count_is_unknown() {
+        let mut c = CpuContention::default();
+        assert!(!c.allows_spin(Instant::now(), || None));
+    }
+
+    #[cfg(all(
+        feature = "rt-multi-thread",
+        any(target_os = "linux", target_os = "android")
+    ))]
+    #[test]
+    fn the_switch_count_is_read_and_never_goes_back() {
+        let first = involuntary_switches().expect("getrusage");
+        std::thread::yield_now();
+        assert!(involuntary_switches().expect("getrusage") >= first);
     }
 }

@@ -12,7 +12,7 @@
 //! - `* -> EMPTY` by the parker when it wakes.
 
 #[cfg(not(loom))]
-use super::cpu_contention::CpuContention;
+use super::cpu_contention::{self, CpuContention};
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::{
     AtomicBool, AtomicUsize,
@@ -143,7 +143,11 @@ impl Parker {
     ) {
         let inner = &*self.inner;
         #[cfg(not(loom))]
-        let spin = if spin.is_zero() || self.contention.allows_spin(Instant::now) {
+        let spin = if spin.is_zero()
+            || self
+                .contention
+                .allows_spin(Instant::now(), cpu_contention::involuntary_switches)
+        {
             spin
         } else {
             Duration::ZERO
@@ -171,10 +175,6 @@ impl Parker {
                     ready || handed_off
                 })
             });
-            #[cfg(not(loom))]
-            if spun.is_some() {
-                self.contention.record(handed_off, Instant::now);
-            }
             if spun == Some(true) && !handed_off {
                 // As `park_zero`: the caller is awake and looks for work.
                 let _ = inner

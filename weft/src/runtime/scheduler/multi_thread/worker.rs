@@ -51,7 +51,8 @@ const LIFO_RESCUE_INTERVAL: Duration = Duration::from_millis(1);
 /// spin that held the CPU doubled wrk's average latency (610-630 us
 /// against 340-360 without a spin) and set its p99 at one scheduler slice
 /// (4.1 ms against 1.1-1.25); yielding gave 340-390 us and 1.1-3.4 ms, at
-/// the same request rate, and kept the TCP gains.
+/// the same request rate, and kept the TCP gains. It is off while the OS
+/// keeps switching the worker out (`cpu_contention`).
 const DRIVER_SPIN_BUDGET: Duration = Duration::from_micros(50);
 
 pub(super) struct Worker {
