@@ -5,6 +5,10 @@
 //! this crate is an implementation detail. Arguments, defaults and error
 //! messages are those of `tokio-macros` 2.x, so that `#[tokio::main]` code
 //! moves to weft unchanged.
+//!
+//! The examples here are marked `ignore`: this crate cannot depend on weft
+//! (weft depends on it). The same examples run as doc tests of
+//! `weft::main` and `weft::test`.
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 mod config;
