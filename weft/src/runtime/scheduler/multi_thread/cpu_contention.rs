@@ -43,7 +43,9 @@ const SWITCH_INTERVAL: Duration = Duration::from_millis(1);
 pub(super) struct CpuContention {
     /// [`HANDOFF`], except in tests that need a spin to run its course.
     handoff: Duration,
-    /// When the last sample was taken, and the switch count then.
+    /// When the last sample was taken, and the switch count then. (A core
+    /// that `block_in_place` moves to another thread compares two threads'
+    /// counts once: one period's verdict may be wrong, no more.)
     sample: Option<(Instant, u64)>,
     /// What the last full sample period showed.
     contended: bool,
